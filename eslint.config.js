@@ -1,0 +1,105 @@
+// Lint rules: strict typed linting, boundaries between shared/, the server, the renderer and Electron.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      '.tsbuild/',
+      'dist/',
+      'renderer/dist/',
+      'electron/dist/',
+      'coverage/',
+      'test-results/',
+      'playwright-report/',
+      'release/',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/ban-ts-comment': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unnecessary-condition': 'off',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+        { selector: "CallExpression[callee.property.name='only']", message: 'No .only in committed tests.' },
+      ],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                'electron',
+                'react',
+                'react-dom',
+                'rxdb',
+                'rxdb/*',
+                'dexie',
+                'fastify',
+                'kysely',
+                'pg',
+                'better-sqlite3',
+              ],
+              message: 'shared/ is pure: no I/O, no platform.',
+            },
+            {
+              group: [
+                '../sync-server/*',
+                '../renderer/*',
+                '../electron/*',
+                '**/sync-server/**',
+                '**/renderer/**',
+                '**/electron/**',
+              ],
+              message: 'shared/ imports nothing of the apps.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['sync-server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/renderer/**', '**/electron/**', 'react', 'rxdb', 'rxdb/*'],
+              message: 'The server never imports client code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.config.{js,ts}', 'eslint.config.js'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
