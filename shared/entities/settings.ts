@@ -16,7 +16,11 @@ const channelSwitches = z.strictObject({ email: z.boolean(), desktop: z.boolean(
 export const SECURITY_ALERTS_REASON =
   'Security alerts (new sign-ins, password and email changes) always reach you by email and in the app.';
 export const NotificationMatrix = z.strictObject({
-  security: z.strictObject({ email: z.literal(true), desktop: z.boolean(), inApp: z.literal(true) }),
+  security: z.strictObject({
+    email: z.literal(true, { error: SECURITY_ALERTS_REASON }),
+    desktop: z.boolean(),
+    inApp: z.literal(true, { error: SECURITY_ALERTS_REASON }),
+  }),
   account: channelSwitches,
   contacts: channelSwitches,
   directory: channelSwitches,

@@ -74,7 +74,8 @@ export function applyPush(
       for (const r of verdict.rejections) reject(r.field, r.code, r.message);
     } else {
       reject(name, verdict.code, verdict.message);
-      clocks[name] = context.clock.now();
+      // After the pushed clock too, or the device's own (higher) stamp would win its merge.
+      clocks[name] = stampAfter(context, pushedClocks[name], clocks[name]);
     }
   }
   doc.clocks = clocks;
@@ -130,7 +131,7 @@ function checkField(
       if (entryDrift !== undefined) return { ok: false, code: 'clock_drift', message: entryDrift };
     }
     if (policy.serverOwnedKeys.length > 0) {
-      const kept = keepServerOwnedKeys(policy, name, accepted as AnySetEntry[], masterValue);
+      const kept = keepServerOwnedKeys(policy, name, accepted as AnySetEntry[], masterValue, context);
       accepted = kept.entries;
       nested.push(...kept.rejections);
     }
@@ -138,9 +139,25 @@ function checkField(
   context.clock.observe(clock.data);
   // The edit was made on top of the master, so it must sort after it; a device whose clock
   // lags can stamp lower, and then the server re-stamps it rather than lose the edit (I2).
+  // A value stored other than pushed (parsed, server-owned keys restored) is re-stamped too,
+  // so the device's merge adopts the stored form instead of pushing its own again.
+  const stale = masterClock !== undefined && compareHlc(clock.data, masterClock) <= 0;
   const stamp =
-    masterClock !== undefined && compareHlc(clock.data, masterClock) <= 0 ? context.clock.now() : clock.data;
+    stale || !deepEqual(accepted, value) ? stampAfter(context, clock.data, masterClock) : clock.data;
   return { ok: true, value: accepted, clock: stamp, rejections: nested };
+}
+
+/**
+ * A fresh server stamp that sorts after each given clock (master or pushed) the server may
+ * observe: the server clock may not have seen them (e.g. after a restart). A clock beyond the
+ * drift bound is not observed; such a push was refused with `clock_drift`.
+ */
+function stampAfter(context: PushContext, ...seen: unknown[]): Hlc {
+  for (const value of seen) {
+    const parsed = Hlc.safeParse(value);
+    if (parsed.success && context.clock.isWithinDrift(parsed.data)) context.clock.observe(parsed.data);
+  }
+  return context.clock.now();
 }
 
 function driftMessage(clock: string, label: string, context: PushContext): string | undefined {
@@ -150,12 +167,17 @@ function driftMessage(clock: string, label: string, context: PushContext): strin
   return `${label}: this device's clock is ${Math.round(ahead / 1000)} s ahead of the server (at most ${bound / 1000} s allowed); correct the device's date and time.`;
 }
 
-/** Server-owned keys of set elements (e.g. `verified`) keep the master's value, or false when new. */
+/**
+ * Server-owned keys of set elements (e.g. `verified`) keep the master's value, or false when new.
+ * An element whose keys were restored gets a server stamp after its own, so the device's set
+ * merge adopts the server's element rather than keep (and push again) its own.
+ */
 function keepServerOwnedKeys(
   policy: FieldPolicy,
   name: string,
   entries: AnySetEntry[],
   masterValue: unknown,
+  context: PushContext,
 ): { entries: AnySetEntry[]; rejections: Omit<Rejection, 'docId'>[] } {
   const masterById = new Map(
     (Array.isArray(masterValue) ? (masterValue as AnySetEntry[]) : []).map((e) => [e.id, e]),
@@ -165,6 +187,7 @@ function keepServerOwnedKeys(
     if (entry.removed || !isPlainObject(entry.value)) return entry;
     const masterEntryValue = masterById.get(entry.id)?.value;
     const value: Record<string, unknown> = { ...entry.value };
+    let restored = false;
     for (const key of policy.serverOwnedKeys) {
       const serverValue = isPlainObject(masterEntryValue) ? (masterEntryValue[key] ?? false) : false;
       if (value[key] !== serverValue) {
@@ -174,9 +197,10 @@ function keepServerOwnedKeys(
           message: `${policy.label}: "${key}" is set by the server (after verification), not by the app.`,
         });
         value[key] = serverValue;
+        restored = true;
       }
     }
-    return { ...entry, value };
+    return restored ? { ...entry, value, at: stampAfter(context, entry.at) } : { ...entry, value };
   });
   return { entries: kept, rejections };
 }

@@ -88,6 +88,8 @@ export interface SyncStore {
   ): Promise<StoredDoc[]>;
   /** Directory entries changed after `since`, ordered by (seq, ownerId), at most `limit`. */
   directorySince(since: Checkpoint | undefined, limit: number): Promise<DirectoryEntry[]>;
+  /** The newest assigned change sequence (0 when nothing was written); streams start their cursor here. */
+  latestSeq(): Promise<number>;
   /** Calls `listener` for every committed change, from this process or (PostgreSQL) any other. */
   subscribe(listener: (event: ChangeEvent) => void): () => void;
 

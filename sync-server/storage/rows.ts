@@ -1,0 +1,75 @@
+// Turns database rows into the store's records, parsing stored values instead of trusting them.
+import { z } from 'zod';
+import { AccountStatus } from '#shared/entities/account';
+import { Hlc } from '#shared/hlc';
+import { Role } from '#shared/policy/field';
+import type { AnyDoc } from '#shared/policy/table';
+import { syncedCollections, type StoredDoc, type UserRecord } from './store.ts';
+
+const SyncedCollection = z.enum(syncedCollections);
+
+/** The shape every synced document shares; the entity schemas are applied by the layers above. */
+const StoredData = z.looseObject({ id: z.string(), clocks: z.record(z.string(), Hlc) });
+
+export const ChangeEventSchema = z.strictObject({
+  collection: z.enum([...syncedCollections, 'directory']),
+  ownerId: z.string(),
+  seq: z.number().int().nonnegative(),
+});
+
+export interface DocumentRow {
+  readonly collection: string;
+  readonly id: string;
+  readonly owner_id: string;
+  readonly seq: string | number;
+  readonly deleted: boolean | number;
+  readonly data: string;
+}
+
+export interface UserRow {
+  readonly id: string;
+  readonly email: string;
+  readonly role: string;
+  readonly status: string;
+  readonly created_at: string;
+}
+
+/** bigint columns arrive as strings from PostgreSQL; sequences stay far below 2^53. */
+export function toSeq(value: string | number): number {
+  const seq = Number(value);
+  if (!Number.isSafeInteger(seq)) throw new Error(`stored sequence ${String(value)} is not a safe integer`);
+  return seq;
+}
+
+export function toStoredDoc(row: DocumentRow): StoredDoc {
+  const data: AnyDoc = StoredData.parse(JSON.parse(row.data));
+  return {
+    collection: SyncedCollection.parse(row.collection),
+    id: row.id,
+    ownerId: row.owner_id,
+    seq: toSeq(row.seq),
+    deleted: Boolean(row.deleted),
+    data,
+  };
+}
+
+export function toUserRecord(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    role: Role.parse(row.role),
+    status: AccountStatus.parse(row.status),
+    createdAt: row.created_at,
+  };
+}
+
+export function toAccountStatus(value: string | null): AccountStatus | undefined {
+  return value === null ? undefined : AccountStatus.parse(value);
+}
+
+/** One spelling per instant (UTC, milliseconds), so stored timestamps sort as text in time order. */
+export function toStoredTimestamp(value: string): string {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new Error(`not a timestamp: ${value}`);
+  return time.toISOString();
+}
