@@ -1,6 +1,7 @@
 // Builds the Fastify application: plugins, error shape, system and replication routes.
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { HybridClock } from '#shared/hlc';
@@ -10,6 +11,7 @@ import type { SyncStore } from './storage/store.ts';
 import { authenticate, type AuthContext } from './auth/authenticate.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { trackIdleSockets } from './http/idle-sockets.ts';
+import { serveApp } from './http/static-app.ts';
 import { loggerOptions } from './http/logging.ts';
 import { RouteRegistry } from './http/routes.ts';
 import { ChangeHub } from './sync/change-hub.ts';
@@ -70,6 +72,15 @@ export async function buildServer(deps: AppDeps): Promise<AccordServer> {
       error: { code: 'rate_limited', message: `Too many requests; try again in ${context.after}.` },
     }),
   });
+
+  // The desktop app calls from its own origin; the browser build is served from this one.
+  await app.register(cors, {
+    origin: config.corsOrigins,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', 'accept'],
+    maxAge: 600,
+  });
+  await serveApp(app, config.appDir);
 
   registry.public(systemRoutes.healthz, () => Promise.resolve({ status: 'ok' as const }));
   registry.public(systemRoutes.readyz, async ({ reply }) => {

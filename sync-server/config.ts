@@ -42,6 +42,16 @@ export const ConfigEnv = z.object({
     .describe('smtp(s):// URL of the mail relay; without it mail goes to DATA_DIR/outbox.'),
   MAIL_FROM: z.string().default('Accord <no-reply@accord.invalid>'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  CORS_ORIGINS: z
+    .string()
+    .default('app://accord')
+    .describe(
+      'Comma-separated origins allowed to call the API from elsewhere (the desktop app is app://accord).',
+    ),
+  APP_DIR: z
+    .string()
+    .default('renderer/dist')
+    .describe('Built app served at / when the folder exists, so a browser can use Accord without Electron.'),
   TRUST_PROXY: flag.default(false).describe('Honour X-Forwarded-For (only behind a trusted reverse proxy).'),
 });
 
@@ -58,6 +68,8 @@ export interface ServerConfig {
   readonly mailFrom: string;
   readonly shutdownTimeoutMs: number;
   readonly trustProxy: boolean;
+  readonly corsOrigins: string[];
+  readonly appDir: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -80,5 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     mailFrom: e.MAIL_FROM,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0),
+    appDir: path.resolve(e.APP_DIR),
   };
 }
