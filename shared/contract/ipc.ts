@@ -64,7 +64,13 @@ export const ipcChannels = {
   },
   'app:info': {
     request: z.object({}),
-    response: z.object({ version: z.string(), platform: z.string(), shell: z.enum(['electron', 'browser']) }),
+    response: z.object({
+      version: z.string(),
+      platform: z.string(),
+      shell: z.enum(['electron', 'browser']),
+      /** The sync server the app talks to; null means the page's own origin (browser build). */
+      syncUrl: z.string().nullable(),
+    }),
   },
   'notify:security-alert': {
     request: z.object({ title: z.string().min(1).max(120), body: z.string().max(500) }),
