@@ -3,7 +3,12 @@ import { defineConfig } from 'vitest/config';
 
 export const config = defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'sync-server/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: [
+      'shared/**/*.test.ts',
+      'sync-server/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'electron/**/*.test.ts',
+    ],
     exclude: ['tests/e2e/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -8,14 +8,32 @@ import { HybridClock } from '#shared/hlc';
 import { systemRoutes } from '#shared/contract/system';
 import type { ServerConfig } from './config.ts';
 import type { SyncStore } from './storage/store.ts';
-import { authenticate, type AuthContext } from './auth/authenticate.ts';
-import { installErrorHandling } from './http/errors.ts';
+import {
+  authenticate,
+  stillAuthorized as sessionStillAuthorized,
+  type AuthContext,
+} from './auth/authenticate.ts';
+import { registerAccountRoutes } from './accounts/account-routes.ts';
+import { registerAuthRoutes } from './accounts/auth-routes.ts';
+import type { AccountDeps } from './accounts/context.ts';
+import { startPurgeJob } from './accounts/deletion.ts';
+import { registerIntegrationRoutes } from './accounts/integration-routes.ts';
+import type { AccountLimits } from './accounts/limits.ts';
+import { createAccountDeps } from './accounts/services.ts';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './http/errors.ts';
 import { trackIdleSockets } from './http/idle-sockets.ts';
 import { serveApp } from './http/static-app.ts';
+import { serveApiDocs } from './docs/serve.ts';
 import { loggerOptions } from './http/logging.ts';
 import { RouteRegistry } from './http/routes.ts';
 import { ChangeHub } from './sync/change-hub.ts';
 import { registerSyncRoutes } from './sync/routes.ts';
+import { registerAvatarRoutes } from './avatars/routes.ts';
+import { registerAdminRoutes } from './admin/routes.ts';
+import { registerPortabilityRoutes } from './export/routes.ts';
+import { registerContactVerification } from './contact/module.ts';
+import { DocumentWrites, observeWrites } from './storage/observed-store.ts';
+import { registerWebhooks } from './webhooks/module.ts';
 
 export interface AppDeps {
   readonly config: ServerConfig;
@@ -25,6 +43,8 @@ export interface AppDeps {
   /** `false` silences logging (tests); otherwise logs go to `logStream` or stdout. */
   readonly logger?: boolean;
   readonly logStream?: NodeJS.WritableStream;
+  /** Overrides of lifetimes and throttles (tests shorten or relax them). */
+  readonly accountLimits?: Partial<AccountLimits>;
 }
 
 export interface AccordServer {
@@ -33,12 +53,21 @@ export interface AccordServer {
   readonly registry: RouteRegistry;
   readonly clock: HybridClock;
   readonly hub: ChangeHub;
+  /** What the account flows work with; tests and maintenance commands call account functions with it. */
+  readonly accounts: AccountDeps;
+  /** Every route Fastify registered (method and URL), for tests that compare it with the docs. */
+  readonly routes: readonly { method: string; url: string }[];
   /** Stops accepting work, ends streams, waits for in-flight requests, closes storage. */
   shutdown(): Promise<void>;
 }
 
 export async function buildServer(deps: AppDeps): Promise<AccordServer> {
-  const { config, store } = deps;
+  const { config } = deps;
+  // Every committed document write is announced to the features that react to changes (webhooks).
+  const writes = new DocumentWrites((error) => {
+    app.log.error({ err: error }, 'a document write listener failed');
+  });
+  const store = observeWrites(deps.store, writes);
   const now = deps.now ?? Date.now;
   const app = Fastify({
     logger: deps.logger === false ? false : loggerOptions(config.logLevel, deps.logStream),
@@ -50,9 +79,16 @@ export async function buildServer(deps: AppDeps): Promise<AccordServer> {
     // Idle keep-alive sockets close at once; requests in flight still finish.
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors before routing get the one documented error shape too (I6).
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   // The API speaks JSON only; anything else is a clear 415 rather than a confusing schema error.
   app.removeContentTypeParser('text/plain');
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -62,6 +98,14 @@ export async function buildServer(deps: AppDeps): Promise<AccordServer> {
   const openStreams = new Set<() => void>();
   let closing = false;
 
+  const accounts = createAccountDeps({
+    store,
+    clock,
+    now,
+    config,
+    log: app.log,
+    ...(deps.accountLimits ? { limits: deps.accountLimits } : {}),
+  });
   const registry = new RouteRegistry(app, (request) => authenticate(store, request, now));
   installErrorHandling(app, (path) => registry.methodsFor(path));
   await app.register(rateLimit, {
@@ -90,11 +134,45 @@ export async function buildServer(deps: AppDeps): Promise<AccordServer> {
     return { status: 'ready' as const, storage: store.dialect };
   });
 
-  const stillAuthorized = async (auth: AuthContext) => {
-    const user = await store.findUser(auth.userId);
-    return user?.status === 'active';
+  const stillAuthorized = (auth: AuthContext) => sessionStillAuthorized(store, auth, now);
+  /** Ends a stream at once on a revocation in this process, or an account change from any process. */
+  const watchRevocation = (auth: AuthContext, end: () => void) => {
+    const recheck = () => {
+      stillAuthorized(auth)
+        .then((ok) => {
+          if (!ok) end();
+        })
+        .catch(() => undefined);
+    };
+    const stopRevocations = accounts.revocations.listen((revocation) => {
+      const hit =
+        revocation.kind === 'sessions'
+          ? revocation.sessionIds.includes(auth.sessionId)
+          : revocation.userId === auth.userId;
+      if (hit) end();
+    });
+    const stopChanges = hub.listen((event) => {
+      if (event.collection === 'accounts' && event.ownerId === auth.userId) recheck();
+    });
+    // A revocation between the request's authentication and this subscription is not missed.
+    recheck();
+    return () => {
+      stopRevocations();
+      stopChanges();
+    };
   };
-  registerSyncRoutes(registry, { store, clock, now, hub, openStreams, stillAuthorized });
+  registerSyncRoutes(registry, { store, clock, now, hub, openStreams, stillAuthorized, watchRevocation });
+  registerAuthRoutes(registry, accounts);
+  registerAccountRoutes(registry, accounts);
+  registerIntegrationRoutes(registry, accounts);
+  registerContactVerification(app, registry, accounts);
+  registerWebhooks(app, registry, accounts, writes);
+  const stopPurge = startPurgeJob(accounts);
+  await registerAvatarRoutes(app, registry, { store, dataDir: config.dataDir, now });
+  registerAdminRoutes(registry, accounts);
+  registerPortabilityRoutes(registry, accounts);
+
+  await serveApiDocs(app, registry, config.publicUrl);
 
   const sockets = trackIdleSockets(app.server);
   app.addHook('preClose', (done) => {
@@ -110,9 +188,15 @@ export async function buildServer(deps: AppDeps): Promise<AccordServer> {
     registry,
     clock,
     hub,
+    accounts,
+    routes,
     shutdown: async () => {
       closing = true;
       await app.close();
+      await stopPurge();
+      // Mail and registrations answered before the close still complete.
+      await accounts.tasks.drain();
+      accounts.mailer.close();
       hub.close();
       await store.close();
     },

@@ -1,6 +1,6 @@
 // Entry point: load configuration, open storage, listen, and shut down gracefully on signals.
 import { mkdirSync } from 'node:fs';
-import { loadConfig } from './config.ts';
+import { loadConfig, OWASP_ARGON2 } from './config.ts';
 import { buildServer } from './app.ts';
 import { openStore } from './storage/open-store.ts';
 
@@ -15,6 +15,13 @@ async function main(): Promise<void> {
     { address, storage: store.dialect, dataDir: config.dataDir },
     'Accord sync server ready',
   );
+  const { argon2 } = config;
+  if (argon2.memoryKib < OWASP_ARGON2.memoryKib || argon2.timeCost < OWASP_ARGON2.timeCost) {
+    server.app.log.warn(
+      { argon2 },
+      'password hashing is weaker than the OWASP parameters; use this only for tests',
+    );
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

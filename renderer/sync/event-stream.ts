@@ -9,7 +9,7 @@ export type StreamItem<D, C> = { documents: D[]; checkpoint: C } | 'RESYNC';
 export interface EventStreamHandle<D, C> {
   readonly items$: Observable<StreamItem<D, C>>;
   readonly connected$: Observable<boolean>;
-  /** Drops the current connection; it reconnects after `retryMs` unless stopped. */
+  /** Drops the current connection (or ends the wait after a failure) and connects again at once. */
   reconnect(): void;
   stop(): void;
 }
@@ -25,6 +25,8 @@ export function openEventStream<D, C>(
   let stopped = false;
   let controller: AbortController | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let wake: (() => void) | undefined;
+  let immediate = false;
 
   const connectLoop = async (): Promise<void> => {
     while (!stopped) {
@@ -46,7 +48,17 @@ export function openEventStream<D, C>(
       }
       connected$.next(false);
       if (stopped) break;
-      await new Promise<void>((resolve) => (timer = setTimeout(resolve, retryMs)));
+      // A reconnect asked for (e.g. the network is back) goes at once; a failure waits retryMs.
+      if (immediate) {
+        immediate = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, retryMs);
+      });
+      wake = undefined;
+      immediate = false;
     }
   };
   void connectLoop();
@@ -54,7 +66,12 @@ export function openEventStream<D, C>(
   return {
     items$: items$.asObservable(),
     connected$: connected$.asObservable(),
-    reconnect: () => controller?.abort(),
+    reconnect: () => {
+      immediate = true;
+      if (timer !== undefined) clearTimeout(timer);
+      wake?.();
+      controller?.abort();
+    },
     stop: () => {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);

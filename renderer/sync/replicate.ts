@@ -11,6 +11,13 @@ import { requestJson, type SyncEndpoint } from './http-client.ts';
 
 export type RejectionListener = (collection: SyncCollectionName, rejections: Rejection[]) => void;
 
+/** What one push batch sent and what the server answered (the pushed rows, its conflicts, its rejections). */
+export interface PushOutcome {
+  readonly rows: readonly { readonly newDocumentState: Readonly<Record<string, unknown>> }[];
+  readonly conflicts: readonly Readonly<Record<string, unknown>>[];
+  readonly rejections: readonly Rejection[];
+}
+
 export interface ReplicationOptions {
   readonly collection: RxCollection;
   readonly name: SyncCollectionName;
@@ -18,6 +25,8 @@ export interface ReplicationOptions {
   /** Distinguishes replications of different accounts and servers in the local checkpoint store. */
   readonly identifier: string;
   readonly onRejections?: RejectionListener;
+  /** Sees every answered push (the app counts unpushed changes and keeps rejected values with it). */
+  readonly onPushed?: (outcome: PushOutcome) => void;
   /** Sees every pulled document first (the device clock observes its field clocks here). */
   readonly onPulled?: (doc: Readonly<Record<string, unknown>>) => void;
   readonly live?: boolean;
@@ -97,6 +106,11 @@ export function replicateCollection(options: ReplicationOptions): CollectionRepl
                 body: { rows },
               });
               if (result.rejections.length > 0) options.onRejections?.(name, result.rejections);
+              options.onPushed?.({
+                rows: rows,
+                conflicts: result.conflicts,
+                rejections: result.rejections,
+              });
               return result.conflicts;
             },
           },

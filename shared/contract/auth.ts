@@ -58,7 +58,13 @@ export type Me = z.infer<typeof Me>;
 export const SignInResult = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signed-in'), tokens: SessionTokens }),
   z.object({ kind: z.literal('second-factor'), challengeToken: OpaqueToken, expiresAt: Timestamp }),
-  z.object({ kind: z.literal('restore-offered'), restoreToken: OpaqueToken, deletionDueAt: Timestamp }),
+  z.object({
+    kind: z.literal('restore-offered'),
+    restoreToken: OpaqueToken,
+    deletionDueAt: Timestamp,
+    /** When true, restoring needs an authenticator or recovery code as well. */
+    secondFactorRequired: z.boolean().optional(),
+  }),
 ]);
 export type SignInResult = z.infer<typeof SignInResult>;
 
@@ -177,6 +183,7 @@ export const authRoutes = {
       401: 'Email or password is wrong.',
       403: 'Suspended, or email not verified.',
       423: 'Temporarily locked after repeated failures.',
+      429: 'Too many failed attempts from this network.',
     },
   }),
   signInSecondFactor: defineRoute({
@@ -191,7 +198,12 @@ export const authRoutes = {
       recoveryCode: RecoveryCode.optional(),
     }),
     responses: { 200: SessionTokens },
-    errors: { ...commonErrors, 401: 'Wrong code, or the challenge expired.' },
+    errors: {
+      ...commonErrors,
+      401: 'Wrong code, or the challenge expired.',
+      403: 'The account is suspended.',
+      423: 'Temporarily locked after repeated failures.',
+    },
   }),
   refresh: defineRoute({
     method: 'POST',
@@ -202,7 +214,11 @@ export const authRoutes = {
     description: 'Presenting a refresh token that was already used revokes the whole session.',
     body: z.object({ refreshToken: OpaqueToken }),
     responses: { 200: SessionTokens },
-    errors: { ...commonErrors, 401: 'Unknown, expired, reused or revoked refresh token.' },
+    errors: {
+      ...commonErrors,
+      401: 'Unknown, expired, reused or revoked refresh token.',
+      403: 'The account is suspended.',
+    },
   }),
   signOut: defineRoute({
     method: 'POST',
@@ -230,7 +246,7 @@ export const authRoutes = {
     summary: 'Confirm the password (and code when 2FA is on) before a sensitive action',
     body: z.object({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH), totpCode: TotpCode.optional() }),
     responses: { 200: z.object({ recentAuthUntil: Timestamp }) },
-    errors: { ...E, 401: 'Wrong password or code.' },
+    errors: { ...E, 401: 'Wrong password or code, or the code is missing.', 423: 'Temporarily locked.' },
   }),
   listSessions: defineRoute({
     method: 'GET',
@@ -292,7 +308,12 @@ export const authRoutes = {
       endOtherSessions: z.boolean(),
     }),
     responses: { 200: Accepted },
-    errors: { ...E, 400: 'Weak password.', 401: 'Current password is wrong.' },
+    errors: {
+      ...E,
+      400: 'Weak password.',
+      401: 'Current password is wrong.',
+      423: 'Temporarily locked after repeated failures.',
+    },
   }),
   setupTwoFactor: defineRoute({
     method: 'POST',
@@ -301,7 +322,7 @@ export const authRoutes = {
     tags,
     summary: 'Start enabling TOTP: returns the secret and an otpauth URI for a QR code',
     responses: { 200: z.object({ secret: z.string(), otpauthUri: z.string() }) },
-    errors: { ...E, 401: 'Re-authentication required.' },
+    errors: { ...E, 401: 'Re-authentication required.', 409: 'Two-factor authentication is already on.' },
   }),
   confirmTwoFactor: defineRoute({
     method: 'POST',
@@ -311,17 +332,17 @@ export const authRoutes = {
     summary: 'Confirm TOTP with a first code; returns 10 recovery codes, shown once',
     body: z.object({ totpCode: TotpCode }),
     responses: { 200: z.object({ recoveryCodes: z.array(RecoveryCode).length(10) }) },
-    errors: { ...E, 400: 'Wrong code.' },
+    errors: { ...E, 400: 'Wrong code, or no setup in progress.', 401: 'Re-authentication required.' },
   }),
   disableTwoFactor: defineRoute({
     method: 'POST',
     path: '/api/auth/2fa/disable',
     auth: session,
     tags,
-    summary: 'Turn TOTP off (needs the password)',
+    summary: 'Turn TOTP off (needs the password and a recent authentication)',
     body: z.object({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }),
     responses: { 200: Accepted },
-    errors: { ...E, 401: 'Wrong password.' },
+    errors: { ...E, 401: 'Wrong password, or re-authentication required.' },
   }),
   regenerateRecoveryCodes: defineRoute({
     method: 'POST',
@@ -330,7 +351,7 @@ export const authRoutes = {
     tags,
     summary: 'Replace the recovery codes (the old ones stop working)',
     responses: { 200: z.object({ recoveryCodes: z.array(RecoveryCode).length(10) }) },
-    errors: { ...E, 401: 'Re-authentication required.' },
+    errors: { ...E, 401: 'Re-authentication required.', 409: 'Two-factor authentication is off.' },
   }),
   requestEmailChange: defineRoute({
     method: 'POST',
@@ -340,7 +361,13 @@ export const authRoutes = {
     summary: 'Start changing the sign-in email: a code goes to the new address, a notice to the old',
     body: z.object({ newEmail: Email, password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }),
     responses: { 202: Accepted },
-    errors: { ...E, 401: 'Wrong password.', 409: 'The address is in use.' },
+    errors: {
+      ...E,
+      400: 'The address is already the sign-in address.',
+      401: 'Wrong password, or re-authentication required.',
+      409: 'The address is in use.',
+      423: 'Temporarily locked after repeated failures.',
+    },
   }),
   confirmEmailChange: defineRoute({
     method: 'POST',
@@ -370,7 +397,7 @@ export const authRoutes = {
     summary: 'Schedule deletion after a grace period; sessions end and the profile leaves every directory',
     body: z.object({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }),
     responses: { 200: z.object({ deletionDueAt: Timestamp }) },
-    errors: { ...E, 401: 'Wrong password.' },
+    errors: { ...E, 401: 'Wrong password, or re-authentication required.' },
   }),
   restoreAccount: defineRoute({
     method: 'POST',
@@ -378,9 +405,20 @@ export const authRoutes = {
     auth: none,
     tags,
     summary: 'Cancel a pending deletion (with the token offered at sign-in) and sign in',
-    body: z.object({ restoreToken: OpaqueToken, deviceName: DeviceName }),
+    description:
+      'When sign-in said `secondFactorRequired`, send `totpCode` or `recoveryCode` as well (401 `second_factor_required` otherwise).',
+    body: z.object({
+      restoreToken: OpaqueToken,
+      deviceName: DeviceName,
+      totpCode: TotpCode.optional(),
+      recoveryCode: RecoveryCode.optional(),
+    }),
     responses: { 200: SessionTokens },
-    errors: { ...commonErrors, 400: 'Unknown or expired restore token.' },
+    errors: {
+      ...commonErrors,
+      400: 'Unknown or expired restore token.',
+      401: 'Second factor missing or wrong.',
+    },
   }),
   auditEvents: defineRoute({
     method: 'GET',
@@ -406,7 +444,7 @@ export const authRoutes = {
       scopes: z.array(TokenScope).min(1).max(tokenScopes.length),
     }),
     responses: { 201: z.object({ token: OpaqueToken, info: AccessTokenInfo }) },
-    errors: E,
+    errors: { ...E, 409: 'Too many tokens; revoke one first.' },
   }),
   listAccessTokens: defineRoute({
     method: 'GET',

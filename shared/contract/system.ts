@@ -21,4 +21,13 @@ export const systemRoutes = {
     responses: { 200: z.object({ status: z.literal('ready'), storage: z.enum(['sqlite', 'postgres']) }) },
     errors: { 503: 'The database does not answer or the server is shutting down.' },
   }),
+  openapi: defineRoute({
+    method: 'GET',
+    path: '/openapi.json',
+    auth: 'none',
+    summary: 'This API as an OpenAPI 3.1 document (the interactive reference is at /docs)',
+    tags: ['system'],
+    responses: { 200: z.looseObject({ openapi: z.literal('3.1.0') }) },
+    errors: {},
+  }),
 } as const;

@@ -231,6 +231,52 @@ describe('merge: authority', () => {
   it('records no authority decision when the two sides agree', () => {
     expect(merge('profile', base, base, base, 'user').decisions).toEqual([]);
   });
+
+  it('keeps the server value of a field the server refused, whatever its rule (no push loop)', () => {
+    const settingsBase = newDocument('settings', DOC_ID) as AnyDoc;
+    // Refused for a clock too far ahead: the local clock is later, yet the server value stays.
+    const local = doc(
+      'settings',
+      { visibility: { bio: 'private' }, theme: 'dark' },
+      { visibility: 90, theme: 90 },
+      settingsBase,
+    );
+    const remote = doc('settings', {}, { visibility: 5, theme: 5 }, settingsBase);
+    const { doc: merged, decisions } = merge(
+      'settings',
+      settingsBase,
+      local,
+      remote,
+      'user',
+      new Set(['visibility', 'theme']),
+    );
+    expect(merged.visibility).toEqual({});
+    expect(merged.theme).toBe('system');
+    expect(merged.clocks.theme).toBe(clock(5));
+    expect(decisionFor(decisions, 'visibility')).toMatchObject({ rule: 'authority', winner: 'remote' });
+  });
+
+  it('never lets a local value its schema refuses win, even unrefused (the server would never store it)', () => {
+    const profileBase = newDocument('profile', DOC_ID) as AnyDoc;
+    const insecure = {
+      id: 'l1',
+      at: clock(9),
+      removed: false,
+      value: { label: 'x', url: 'http://insecure.example' },
+    };
+    const local = doc('profile', { links: [insecure] }, { links: 9 }, profileBase);
+    expect(merge('profile', profileBase, local, profileBase, 'user').doc.links).toEqual([]);
+    const settingsBase = newDocument('settings', DOC_ID) as AnyDoc;
+    const junk = doc(
+      'settings',
+      { discoverable: 'no', visibility: { bio: 'owner' } },
+      { discoverable: 9, visibility: 9 },
+      settingsBase,
+    );
+    const merged = merge('settings', settingsBase, junk, settingsBase, 'user').doc;
+    expect(merged.discoverable).toBe(true);
+    expect(merged.visibility).toEqual({});
+  });
 });
 
 describe('merge: sets', () => {

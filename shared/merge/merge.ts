@@ -30,7 +30,10 @@ export interface MergeResult<D extends AnyDoc> {
 /**
  * Merges `local` (this replica's fork) with `remote` (the authority's master state), given
  * `base` (the master state both started from, when known). `role` is the local user's role:
- * a field that role may not write always keeps the remote (authority) value.
+ * a field that role may not write always keeps the remote (authority) value. So does a field
+ * the server refused in the push this merge answers (`refused`: invalid value, clock drift), and
+ * a local value the field's schema rejects: the server never stores it, so keeping it could only
+ * push the same refused value again, forever.
  */
 export function merge<D extends AnyDoc>(
   entity: EntityName,
@@ -38,6 +41,7 @@ export function merge<D extends AnyDoc>(
   local: D,
   remote: D,
   role: Role,
+  refused: ReadonlySet<string> = new Set(),
 ): MergeResult<D> {
   const policies = fieldsOf(entity);
   const doc: Record<string, unknown> = { ...remote };
@@ -55,9 +59,11 @@ export function merge<D extends AnyDoc>(
       localClock: local.clocks[name],
       remoteClock: remote.clocks[name],
     };
-    const outcome = clientMayWrite(policy, role)
-      ? mergeField(policy.merge, sides, base !== undefined)
-      : authorityWins(sides);
+    const outcome = !clientMayWrite(policy, role)
+      ? authorityWins(sides)
+      : refused.has(name) || !policy.schema.safeParse(sides.local).success
+        ? refusedByServer(sides)
+        : mergeField(policy.merge, sides, base !== undefined);
     doc[name] = outcome.value;
     if (outcome.clock !== undefined) clocks[name] = outcome.clock;
     if (outcome.decision !== undefined && !deepEqual(sides.local, sides.remote)) {
@@ -189,6 +195,18 @@ function authorityWins(sides: Sides): FieldOutcome {
       rule: 'authority',
       winner: 'remote',
       reason: 'Only the server or an administrator may change this field; the server value stays.',
+    },
+  };
+}
+
+function refusedByServer(sides: Sides): FieldOutcome {
+  return {
+    value: sides.remote,
+    clock: sides.remoteClock,
+    decision: {
+      rule: 'authority',
+      winner: 'remote',
+      reason: 'The server refused this change (see the rejection); the server value stays.',
     },
   };
 }

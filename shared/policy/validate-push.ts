@@ -65,7 +65,21 @@ export function applyPush(
       continue;
     }
     const value = pushed[name];
-    if (deepEqual(value, base[name])) continue;
+    if (deepEqual(value, base[name])) {
+      // The master's value under a newer clock: a device's merge kept it as its own later edit.
+      // Keep that clock, so the device's state is the master (otherwise it differs in the clock
+      // alone, gets the master back as a conflict and pushes the same again, forever) and a
+      // later last-writer-wins comparison still sees the later edit.
+      const later = laterClock(policy, pushedClocks[name], clocks[name], context);
+      if (later?.drift !== undefined) {
+        reject(name, 'clock_drift', later.drift);
+        clocks[name] = stampAfter(context, clocks[name]);
+      } else if (later !== undefined) {
+        context.clock.observe(later.clock);
+        clocks[name] = later.clock;
+      }
+      continue;
+    }
     const verdict = checkField(policy, name, value, pushedClocks[name], base[name], clocks[name], context);
     if (verdict.ok) {
       doc[name] = verdict.value;
@@ -145,6 +159,19 @@ function checkField(
   const stamp =
     stale || !deepEqual(accepted, value) ? stampAfter(context, clock.data, masterClock) : clock.data;
   return { ok: true, value: accepted, clock: stamp, rejections: nested };
+}
+
+/** A valid pushed clock after the master's, for a field this role may write (with why it is refused). */
+function laterClock(
+  policy: FieldPolicy,
+  rawClock: unknown,
+  masterClock: string | undefined,
+  context: PushContext,
+): { clock: Hlc; drift: string | undefined } | undefined {
+  const clock = Hlc.safeParse(rawClock);
+  if (!clock.success || !clientMayWrite(policy, context.role)) return undefined;
+  if (masterClock !== undefined && compareHlc(clock.data, masterClock) <= 0) return undefined;
+  return { clock: clock.data, drift: driftMessage(clock.data, policy.label, context) };
 }
 
 /**

@@ -11,6 +11,8 @@ export interface NewAccount {
   readonly passwordHash: string;
   readonly role?: Role;
   readonly displayName?: string;
+  /** Registration creates unverified accounts; administrators and tests may create verified ones. */
+  readonly emailVerified?: boolean;
 }
 
 export async function provisionAccount(
@@ -22,12 +24,14 @@ export async function provisionAccount(
   const userId = randomUUID();
   const createdAt = now.toISOString();
   const role = account.role ?? 'user';
+  const emailVerified = account.emailVerified ?? false;
   await store.createUser({
     id: userId,
     email: account.email,
     passwordHash: account.passwordHash,
     role,
     createdAt,
+    emailVerified,
   });
   const stamp = () => clock.now();
   const profile = applyLocalEdit(
@@ -40,7 +44,7 @@ export async function provisionAccount(
   const accountDoc = applyLocalEdit(
     'account',
     newDocument('account', userId),
-    { email: account.email.toLowerCase(), role, status: 'active', createdAt },
+    { email: account.email.toLowerCase(), emailVerified, role, status: 'active', createdAt },
     stamp,
   );
   await writeInitial(store, 'profiles', userId, profile);

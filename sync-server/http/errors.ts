@@ -1,4 +1,6 @@
 // One error shape for every failure (DESIGN.md I6): {error:{code,message,field?}}, 4xx for bad input.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AccordError, type ErrorBody, type ErrorCode } from '#shared/errors';
@@ -11,15 +13,21 @@ const statusByCode: Record<ErrorCode, number> = {
   clock_drift: 400,
   code_invalid: 400,
   code_expired: 400,
+  weak_password: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
   not_found: 404,
   method_not_allowed: 405,
   unauthenticated: 401,
   reauthentication_required: 401,
+  invalid_credentials: 401,
+  second_factor_required: 401,
   forbidden: 403,
   forbidden_field: 403,
   account_suspended: 403,
+  account_pending_deletion: 403,
+  email_not_verified: 403,
+  insufficient_scope: 403,
   account_locked: 423,
   conflict: 409,
   rate_limited: 429,
@@ -103,4 +111,43 @@ function clientMessage(error: FastifyError, status: number): string {
       }
       return error.message.slice(0, 200);
   }
+}
+
+/**
+ * Errors Fastify raises before routing (an undecodable URL, an over-long path parameter): the
+ * same error shape as everything else instead of Fastify's own.
+ */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  const message =
+    status === 414
+      ? 'A part of the address is too long.'
+      : 'The address is not valid (bad percent-encoding).';
+  void reply.code(status).send(body('bad_request', message));
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (headers or address too large,
+ * malformed request line): answered in the documented shape, then the connection is closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request headers (or the address) are too large.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request took too long to arrive.']
+        : [400, 'The request is not valid HTTP.'];
+  const payload = JSON.stringify(body('bad_request', message));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${payload}`,
+    );
+  }
+  socket.destroy();
 }

@@ -52,6 +52,21 @@ export class RouteRegistry {
     });
   }
 
+  /**
+   * A route with its own caller check (the integration API accepts personal access tokens as
+   * well as sessions); everything else, validation included, is as for `authed`.
+   */
+  withAuthenticator<R extends RouteContract, C>(
+    contract: R,
+    authenticator: (request: FastifyRequest) => Promise<C>,
+    handler: (input: HandlerInput<R> & { readonly auth: C }) => Promise<ResponseOf<R>>,
+  ): void {
+    this.register(contract, async (request, reply) => {
+      const auth = await authenticator(request);
+      return handler({ ...this.input(contract, request, reply), auth });
+    });
+  }
+
   private input<R extends RouteContract>(
     _contract: R,
     request: FastifyRequest,

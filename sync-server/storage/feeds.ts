@@ -52,6 +52,7 @@ export async function selectDirectory(
       's.deleted as s_deleted',
       's.data as s_data',
       'u.status as status',
+      'u.email_verified as email_verified',
     ]);
   if (since !== undefined) {
     const { seq, id } = since;
@@ -75,7 +76,8 @@ export async function selectDirectory(
       deleted: row.s_deleted,
       data: row.s_data,
     }),
-    status: toAccountStatus(row.status),
+    // An address nobody has confirmed yet may belong to someone else: keep it out of the directory.
+    status: row.email_verified === null || !row.email_verified ? undefined : toAccountStatus(row.status),
   }));
 }
 

@@ -1,23 +1,96 @@
 // The one SyncStore implementation over Kysely; dialect differences come in through StoreDialect.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import { accountFields } from '#shared/entities/account';
 import { AccordError } from '#shared/errors';
 import { migrationsFor } from './migrations/index.ts';
+import type { AdminStore } from './admin-records.ts';
+import { KyselyAdminStore } from './admin-store.ts';
+import {
+  deleteStaleThrottleRows,
+  deleteThrottle,
+  insertAccessToken,
+  insertAuditEvent,
+  markAccessTokenRevoked,
+  markAccessTokenUsed,
+  selectAccessTokenByHash,
+  selectAccessTokens,
+  selectAuditEvents,
+  selectThrottle,
+  setThrottleLock,
+  upsertThrottleHit,
+} from './audit-queries.ts';
+import {
+  checkCode,
+  deleteCode,
+  deleteExpiredChallengeRows,
+  deleteRecoveryCodeRows,
+  deleteUserChallenges,
+  incrementChallengeAttempts,
+  insertChallenge,
+  markChallengeUsed,
+  markRecoveryCodeUsed,
+  replaceCodes,
+  selectChallenge,
+  selectCode,
+  selectRecoveryCodes,
+  upsertCode,
+} from './code-queries.ts';
+import { KyselyContactStore, type ContactStore } from './contact-queries.ts';
 import { selectChanges, selectDirectory } from './feeds.ts';
-import { toSeq, toStoredDoc, toStoredTimestamp, toUserRecord } from './rows.ts';
+import { toSeq, toStoredDoc } from './rows.ts';
 import { CHANGES_COUNTER, type Database } from './schema.ts';
+import {
+  deleteStale,
+  insertSession,
+  insertTokens,
+  markRefreshTokenUsed,
+  markSessionsRevoked,
+  selectByToken,
+  selectLiveSessions,
+  selectSession,
+  updateAuthenticatedAt,
+  updateLastSeen,
+} from './session-queries.ts';
 import type {
+  AccessGrant,
+  AccessTokenRecord,
+  AuditEventRecord,
+  ChallengePurpose,
+  ChallengeRecord,
   ChangeEvent,
   Checkpoint,
+  CodeCheck,
+  CodePurpose,
   DirectoryEntry,
+  NewSession,
+  NewSessionToken,
+  RecoveryCodeRecord,
+  RefreshUse,
   SessionRecord,
+  SessionSelector,
+  SessionTokenKind,
   StoredDoc,
   SyncedCollection,
   SyncStore,
+  ThrottleState,
+  UserChange,
   UserRecord,
+  UserSecrets,
+  VerificationCodeRecord,
   WriteDecision,
 } from './store.ts';
+import {
+  applyUserChange,
+  erasePurgedUser,
+  insertUser,
+  markTotpStep,
+  selectUser,
+  selectUserByEmail,
+  selectUserSecrets,
+  selectUsersDueForPurge,
+} from './user-queries.ts';
+import { KyselyWebhookStore } from './webhook-queries.ts';
+import type { WebhookStore } from './webhook-records.ts';
 
 /** What differs between SQLite and PostgreSQL, and nothing else. */
 export interface StoreDialect {
@@ -50,6 +123,19 @@ interface WriteOutcome<T> {
 
 export class KyselyStore implements SyncStore {
   readonly dialect: SyncStore['dialect'];
+  readonly contacts: ContactStore;
+  readonly webhooks: WebhookStore;
+  #admin: AdminStore | undefined;
+
+  get admin(): AdminStore {
+    this.#admin ??= new KyselyAdminStore({
+      db: this.db,
+      engine: this.engine,
+      writeInTransaction: (trx, collection, id, decide) =>
+        this.#writeInTransaction(trx, collection, id, decide),
+    });
+    return this.#admin;
+  }
   #closing: Promise<void> | undefined;
 
   constructor(
@@ -57,6 +143,12 @@ export class KyselyStore implements SyncStore {
     private readonly engine: StoreDialect,
   ) {
     this.dialect = engine.name;
+    const queries = {
+      name: engine.name,
+      isUniqueViolation: (error: unknown) => engine.isUniqueViolation(error),
+    };
+    this.contacts = new KyselyContactStore(db, queries);
+    this.webhooks = new KyselyWebhookStore(db, queries);
   }
 
   async migrate(): Promise<void> {
@@ -188,78 +280,245 @@ export class KyselyStore implements SyncStore {
     return selectDirectory(this.db, since, limit);
   }
 
+  // Users.
+
   async createUser(user: {
     id: string;
     email: string;
     passwordHash: string;
     role: UserRecord['role'];
     createdAt: string;
+    emailVerified?: boolean;
   }): Promise<void> {
+    await this.#mapConflict(() => insertUser(this.db, this.#flag, user));
+  }
+
+  findUserByEmail(email: string): Promise<(UserRecord & { passwordHash: string }) | undefined> {
+    return selectUserByEmail(this.db, email);
+  }
+
+  findUser(id: string): Promise<UserRecord | undefined> {
+    return selectUser(this.db, id);
+  }
+
+  findUserSecrets(id: string): Promise<UserSecrets | undefined> {
+    return selectUserSecrets(this.db, id);
+  }
+
+  updateUser(id: string, change: UserChange): Promise<boolean> {
+    return this.#mapConflict(() => applyUserChange(this.db, this.#flag, id, change));
+  }
+
+  async updateAccount<T>(
+    id: string,
+    change: UserChange,
+    decide: (current: StoredDoc | undefined) => WriteDecision<T>,
+  ): Promise<T> {
+    const { result, events } = await this.#mapConflict(() =>
+      this.db.transaction().execute(async (trx) => {
+        // The document lock first, as every document write takes it: one lock order, no deadlock.
+        await this.engine.lockDocument(trx, 'accounts', id);
+        if (!(await applyUserChange(trx, this.#flag, id, change))) {
+          throw new AccordError('not_found', 'No such account.');
+        }
+        return this.#writeInTransaction(trx, 'accounts', id, decide);
+      }),
+    );
+    this.engine.afterCommit(events);
+    return result;
+  }
+
+  recordTotpStep(id: string, step: number): Promise<boolean> {
+    return markTotpStep(this.db, id, step);
+  }
+
+  listUsersDueForPurge(now: string, limit: number): Promise<string[]> {
+    return selectUsersDueForPurge(this.db, now, limit);
+  }
+
+  purgeUser(id: string, receipt: AuditEventRecord, throttleKeys: readonly string[]): Promise<boolean> {
+    return this.db.transaction().execute((trx) => erasePurgedUser(trx, id, receipt, throttleKeys));
+  }
+
+  // Sessions.
+
+  createSession(session: NewSession, tokens: readonly NewSessionToken[]): Promise<void> {
+    return this.db.transaction().execute((trx) => insertSession(trx, session, tokens));
+  }
+
+  addSessionTokens(tokens: readonly NewSessionToken[]): Promise<void> {
+    return insertTokens(this.db, tokens);
+  }
+
+  findSession(id: string): Promise<SessionRecord | undefined> {
+    return selectSession(this.db, id);
+  }
+
+  findSessionByToken(tokenHash: string, kind: SessionTokenKind): Promise<AccessGrant | undefined> {
+    return selectByToken(this.db, tokenHash, kind);
+  }
+
+  useRefreshToken(tokenHash: string, at: string): Promise<RefreshUse> {
+    return markRefreshTokenUsed(this.db, tokenHash, at);
+  }
+
+  touchSession(
+    id: string,
+    seen: { at: string; ip: string | null; userAgent: string | null },
+    staleBefore: string,
+  ): Promise<void> {
+    return updateLastSeen(this.db, id, seen, staleBefore);
+  }
+
+  markSessionAuthenticated(id: string, at: string): Promise<void> {
+    return updateAuthenticatedAt(this.db, id, at);
+  }
+
+  listSessions(userId: string, now: string): Promise<SessionRecord[]> {
+    return selectLiveSessions(this.db, userId, now);
+  }
+
+  revokeSessions(selector: SessionSelector, at: string, reason: string): Promise<string[]> {
+    return markSessionsRevoked(this.db, selector, at, reason);
+  }
+
+  deleteStaleSessions(before: string): Promise<number> {
+    return deleteStale(this.db, before);
+  }
+
+  // Verification codes, challenges and recovery codes.
+
+  getVerificationCode(userId: string, purpose: CodePurpose): Promise<VerificationCodeRecord | undefined> {
+    return selectCode(this.db, userId, purpose, false);
+  }
+
+  putVerificationCode(code: VerificationCodeRecord): Promise<void> {
+    return upsertCode(this.db, code);
+  }
+
+  consumeVerificationCode(
+    userId: string,
+    purpose: CodePurpose,
+    codeHash: string,
+    at: string,
+    maxAttempts: number,
+  ): Promise<CodeCheck> {
+    const forUpdate = this.engine.name === 'postgres';
+    return this.db
+      .transaction()
+      .execute((trx) => checkCode(trx, forUpdate, { userId, purpose, codeHash, at, maxAttempts }));
+  }
+
+  deleteVerificationCode(userId: string, purpose: CodePurpose): Promise<void> {
+    return deleteCode(this.db, userId, purpose);
+  }
+
+  createChallenge(challenge: ChallengeRecord): Promise<void> {
+    return insertChallenge(this.db, challenge);
+  }
+
+  findChallenge(tokenHash: string): Promise<ChallengeRecord | undefined> {
+    return selectChallenge(this.db, tokenHash);
+  }
+
+  countChallengeFailure(tokenHash: string): Promise<number> {
+    return incrementChallengeAttempts(this.db, tokenHash);
+  }
+
+  consumeChallenge(tokenHash: string, at: string): Promise<boolean> {
+    return markChallengeUsed(this.db, tokenHash, at);
+  }
+
+  deleteChallenges(userId: string, purpose: ChallengePurpose): Promise<void> {
+    return deleteUserChallenges(this.db, userId, purpose);
+  }
+
+  deleteExpiredChallenges(before: string): Promise<number> {
+    return deleteExpiredChallengeRows(this.db, before);
+  }
+
+  replaceRecoveryCodes(
+    userId: string,
+    codes: readonly { id: string; codeHash: string }[],
+    at: string,
+  ): Promise<void> {
+    return this.db.transaction().execute((trx) => replaceCodes(trx, userId, codes, at));
+  }
+
+  listRecoveryCodes(userId: string): Promise<RecoveryCodeRecord[]> {
+    return selectRecoveryCodes(this.db, userId);
+  }
+
+  useRecoveryCode(id: string, at: string): Promise<boolean> {
+    return markRecoveryCodeUsed(this.db, id, at);
+  }
+
+  deleteRecoveryCodes(userId: string): Promise<void> {
+    return deleteRecoveryCodeRows(this.db, userId);
+  }
+
+  // Audit log, personal access tokens, throttles.
+
+  appendAuditEvent(event: AuditEventRecord): Promise<void> {
+    return insertAuditEvent(this.db, event);
+  }
+
+  listAuditEvents(userId: string, before: string | undefined, limit: number): Promise<AuditEventRecord[]> {
+    return selectAuditEvents(this.db, userId, before, limit);
+  }
+
+  createAccessToken(token: AccessTokenRecord & { tokenHash: string }): Promise<void> {
+    return insertAccessToken(this.db, token);
+  }
+
+  listAccessTokens(userId: string): Promise<AccessTokenRecord[]> {
+    return selectAccessTokens(this.db, userId);
+  }
+
+  findAccessTokenByHash(tokenHash: string): Promise<AccessTokenRecord | undefined> {
+    return selectAccessTokenByHash(this.db, tokenHash);
+  }
+
+  revokeAccessToken(userId: string, id: string, at: string): Promise<boolean> {
+    return markAccessTokenRevoked(this.db, userId, id, at);
+  }
+
+  touchAccessToken(id: string, at: string, staleBefore: string): Promise<boolean> {
+    return markAccessTokenUsed(this.db, id, at, staleBefore);
+  }
+
+  countThrottleHit(key: string, at: string, windowStart: string): Promise<ThrottleState> {
+    return upsertThrottleHit(this.db, key, at, windowStart);
+  }
+
+  getThrottle(key: string): Promise<ThrottleState | undefined> {
+    return selectThrottle(this.db, key);
+  }
+
+  lockThrottle(key: string, until: string, at: string): Promise<boolean> {
+    return setThrottleLock(this.db, key, until, at);
+  }
+
+  clearThrottle(key: string): Promise<void> {
+    return deleteThrottle(this.db, key);
+  }
+
+  deleteStaleThrottles(before: string): Promise<number> {
+    return deleteStaleThrottleRows(this.db, before);
+  }
+
+  readonly #flag = (value: boolean): boolean | number => this.engine.flag(value);
+
+  /** A unique email violated by an insert or update is the caller's conflict, not a server fault. */
+  async #mapConflict<T>(run: () => Promise<T>): Promise<T> {
     try {
-      await this.db
-        .insertInto('users')
-        .values({
-          id: user.id,
-          email: user.email.toLowerCase(),
-          password_hash: user.passwordHash,
-          role: user.role,
-          status: accountFields.status.initial,
-          created_at: toStoredTimestamp(user.createdAt),
-          deletion_due_at: null,
-        })
-        .execute();
+      return await run();
     } catch (error) {
       if (this.engine.isUniqueViolation(error)) {
         throw new AccordError('conflict', 'An account with this email address already exists.', 'email');
       }
       throw error;
     }
-  }
-
-  async findUserByEmail(email: string): Promise<(UserRecord & { passwordHash: string }) | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('email', '=', email.toLowerCase())
-      .executeTakeFirst();
-    return row && { ...toUserRecord(row), passwordHash: row.password_hash };
-  }
-
-  async findUser(id: string): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toUserRecord(row);
-  }
-
-  async createSession(session: {
-    id: string;
-    userId: string;
-    tokenHash: string;
-    createdAt: string;
-    expiresAt: string;
-  }): Promise<void> {
-    await this.db
-      .insertInto('sessions')
-      .values({
-        id: session.id,
-        user_id: session.userId,
-        token_hash: session.tokenHash,
-        created_at: toStoredTimestamp(session.createdAt),
-        expires_at: toStoredTimestamp(session.expiresAt),
-      })
-      .execute();
-  }
-
-  async findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .select(['id', 'user_id', 'expires_at'])
-      .where('token_hash', '=', tokenHash)
-      .executeTakeFirst();
-    return row && { id: row.id, userId: row.user_id, expiresAt: row.expires_at };
-  }
-
-  async deleteSession(id: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('id', '=', id).execute();
   }
 }
 

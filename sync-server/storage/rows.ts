@@ -32,6 +32,10 @@ export interface UserRow {
   readonly role: string;
   readonly status: string;
   readonly created_at: string;
+  readonly email_verified: boolean | number;
+  readonly pending_email: string | null;
+  readonly totp_secret: string | null;
+  readonly deletion_due_at: string | null;
 }
 
 /** bigint columns arrive as strings from PostgreSQL; sequences stay far below 2^53. */
@@ -60,6 +64,10 @@ export function toUserRecord(row: UserRow): UserRecord {
     role: Role.parse(row.role),
     status: AccountStatus.parse(row.status),
     createdAt: row.created_at,
+    emailVerified: Boolean(row.email_verified),
+    pendingEmail: row.pending_email,
+    twoFactorEnabled: row.totp_secret !== null,
+    deletionDueAt: row.deletion_due_at,
   };
 }
 

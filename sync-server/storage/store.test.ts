@@ -3,11 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { Client, Pool } from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AccordError } from '#shared/errors';
 import type { AnyDoc } from '#shared/policy/table';
 import type { StoreErrorReporter } from './subscribers.ts';
+import { migrationsFor } from './migrations/index.ts';
 import { openStore, SQLITE_FILE_NAME } from './open-store.ts';
 import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
@@ -50,6 +54,8 @@ interface TestDatabase {
   drop(): Promise<void>;
   /** Kills the LISTEN connections, as a network failure or a server restart would. */
   dropListenerConnections?(): Promise<void>;
+  /** A plain Kysely connection, for building the schema of an older version by hand. */
+  raw(): Kysely<unknown>;
 }
 
 interface Backend {
@@ -73,6 +79,7 @@ const sqliteBackend: Backend = {
       },
       open: (onError) => openSqliteStore({ file, onError }),
       drop: () => rm(dir, { recursive: true, force: true }),
+      raw: () => new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) }),
     };
   },
 };
@@ -93,6 +100,10 @@ const postgresBackend: Backend = {
         );
       },
       open: (onError) => openPostgresStore({ url: url.toString(), onError }),
+      raw: () =>
+        new Kysely<unknown>({
+          dialect: new PostgresDialect({ pool: new Pool({ connectionString: url.toString() }) }),
+        }),
       drop: async () => {
         await withClient(PG_ADMIN_URL, (client) =>
           client.query(`drop database if exists ${name} with (force)`),
@@ -133,6 +144,38 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+function createUser(store: SyncStore, id: string): Promise<void> {
+  return store.createUser({
+    id,
+    email: `${id}@example.com`,
+    passwordHash: 'h',
+    role: 'user',
+    createdAt: '2024-05-01T10:00:00Z',
+  });
+}
+
+function session(id: string, userId: string) {
+  return {
+    id,
+    userId,
+    deviceName: 'laptop',
+    createdAt: '2024-05-01T10:00:00Z',
+    expiresAt: '2024-05-31T10:00:00Z',
+    ip: '192.0.2.1',
+    userAgent: 'tests',
+  };
+}
+
+function token(tokenHash: string, sessionId: string, kind: 'access' | 'refresh') {
+  return {
+    tokenHash,
+    sessionId,
+    kind,
+    createdAt: '2024-05-01T10:00:00Z',
+    expiresAt: kind === 'access' ? '2024-05-01T10:15:00Z' : '2024-05-15T10:00:00Z',
+  };
 }
 
 describe.each([sqliteBackend, postgresBackend])('$dialect store', (backend) => {
@@ -346,7 +389,10 @@ describe.each([sqliteBackend, postgresBackend])('$dialect store', (backend) => {
           passwordHash: 'h',
           role: 'user',
           createdAt: '2024-05-01T10:00:00Z',
+          emailVerified: true,
         });
+        // An account whose address is not confirmed yet has no status in the directory (hidden).
+        await createUser(store, 'u2');
         await write(store, 'profiles', 'u1', doc('u1', { displayName: 'Ada' }));
         await write(store, 'accounts', 'u2', doc('u2'));
         await write(store, 'settings', 'u3', doc('u3', { theme: 'dark' }));
@@ -380,6 +426,16 @@ describe.each([sqliteBackend, postgresBackend])('$dialect store', (backend) => {
         ]);
         expect(rest[1]?.settings?.data).toEqual(doc('u1', { theme: 'light' }));
         expect(rest[1]?.profile?.data).toEqual(doc('u1', { displayName: 'Ada' }));
+
+        await store.writeDocument('accounts', 'u2', () => ({ touchDirectory: ['u2'], result: undefined }));
+        const unverified = (await store.directorySince(undefined, 100)).find(
+          (entry) => entry.ownerId === 'u2',
+        );
+        expect(unverified?.status).toBeUndefined();
+        await store.updateUser('u2', { emailVerified: true });
+        expect(
+          (await store.directorySince(undefined, 100)).find((entry) => entry.ownerId === 'u2')?.status,
+        ).toBe('active');
       });
 
       it('tells subscribers about committed changes once, in sequence order', async () => {
@@ -432,6 +488,32 @@ describe.each([sqliteBackend, postgresBackend])('$dialect store', (backend) => {
         expect(await reopened.latestSeq()).toBe(2);
       });
 
+      it('upgrades a 0001 database: accounts stay usable, old single-token sessions end', async () => {
+        const raw = database.raw();
+        const migrator = new Migrator({ db: raw, provider: migrationsFor(backend.dialect) });
+        expect((await migrator.migrateTo('0001-initial')).error).toBeUndefined();
+        await sql`insert into users (id, email, password_hash, role, status, created_at)
+                  values ('u1', 'old@example.com', 'h', 'user', 'active', '2024-05-01T10:00:00.000Z')`.execute(
+          raw,
+        );
+        await sql`insert into sessions (id, user_id, token_hash, created_at, expires_at)
+                  values ('s1', 'u1', 't1', '2024-05-01T10:00:00.000Z', '2024-06-01T10:00:00.000Z')`.execute(
+          raw,
+        );
+        await raw.destroy();
+
+        const store = await open();
+        expect(await store.findUser('u1')).toMatchObject({ email: 'old@example.com', emailVerified: true });
+        expect(await store.findSession('s1')).toBeUndefined();
+        // And back down and up again, for a rollback.
+        const again = database.raw();
+        const back = new Migrator({ db: again, provider: migrationsFor(backend.dialect) });
+        expect((await back.migrateTo('0001-initial')).error).toBeUndefined();
+        expect((await back.migrateToLatest()).error).toBeUndefined();
+        await again.destroy();
+        expect(await store.findUser('u1')).toMatchObject({ email: 'old@example.com' });
+      });
+
       it('keeps users and sessions, matching email without regard to case', async () => {
         const store = await open();
         await store.createUser({
@@ -448,6 +530,10 @@ describe.each([sqliteBackend, postgresBackend])('$dialect store', (backend) => {
           role: 'user',
           status: 'active',
           createdAt: '2024-05-01T10:00:00.000Z',
+          emailVerified: false,
+          pendingEmail: null,
+          twoFactorEnabled: false,
+          deletionDueAt: null,
           passwordHash: 'hash',
         });
         expect(await store.findUser('u1')).not.toHaveProperty('passwordHash');
@@ -463,25 +549,320 @@ describe.each([sqliteBackend, postgresBackend])('$dialect store', (backend) => {
         await expect(duplicate).rejects.toBeInstanceOf(AccordError);
         await expect(duplicate).rejects.toMatchObject({ code: 'conflict', field: 'email' });
 
-        const session = {
-          id: 's1',
-          userId: 'u1',
-          tokenHash: 't1',
-          createdAt: '2024-05-01T10:00:00Z',
-          expiresAt: '2024-05-02T10:00:00Z',
-        };
-        await store.createSession(session);
-        expect(await store.findSessionByTokenHash('t1')).toEqual({
-          id: 's1',
-          userId: 'u1',
-          expiresAt: '2024-05-02T10:00:00.000Z',
+        await store.createSession(session('s1', 'u1'), [
+          token('a1', 's1', 'access'),
+          token('r1', 's1', 'refresh'),
+        ]);
+        expect(await store.findSessionByToken('a1', 'access')).toMatchObject({
+          session: { id: 's1', userId: 'u1', deviceName: 'laptop', revokedAt: null },
+          tokenExpiresAt: '2024-05-01T10:15:00.000Z',
         });
-        await store.deleteSession('s1');
-        expect(await store.findSessionByTokenHash('t1')).toBeUndefined();
+        // A refresh token is not an access token.
+        expect(await store.findSessionByToken('r1', 'access')).toBeUndefined();
+        expect(await store.findSessionByToken('r1', 'refresh')).toMatchObject({ session: { id: 's1' } });
         // Foreign keys are enforced (SQLite only does so when asked to).
+        await expect(store.createSession(session('s2', 'ghost'), [])).rejects.toThrow();
+      });
+
+      it('rotates a refresh token once and tells a reuse apart from an unknown token', async () => {
+        const store = await open();
+        await createUser(store, 'u1');
+        await store.createSession(session('s1', 'u1'), [token('r1', 's1', 'refresh')]);
+        const uses = await Promise.all([
+          store.useRefreshToken('r1', '2024-05-01T10:05:00Z'),
+          store.useRefreshToken('r1', '2024-05-01T10:05:00Z'),
+        ]);
+        expect(uses.map((use) => use.outcome).sort()).toEqual(['fresh', 'reused']);
+        expect(await store.useRefreshToken('r1', '2024-05-01T10:06:00Z')).toMatchObject({
+          outcome: 'reused',
+          session: { id: 's1' },
+        });
+        expect(await store.useRefreshToken('nope', '2024-05-01T10:06:00Z')).toEqual({ outcome: 'unknown' });
+        expect(await store.useRefreshToken('a-missing-access', '2024-05-01T10:06:00Z')).toEqual({
+          outcome: 'unknown',
+        });
+      });
+
+      it('revokes one, all others or all sessions, and lists only live ones', async () => {
+        const store = await open();
+        await createUser(store, 'u1');
+        await createUser(store, 'u2');
+        for (const id of ['s1', 's2', 's3']) await store.createSession(session(id, 'u1'), []);
+        await store.createSession(session('x1', 'u2'), []);
+        const now = '2024-05-01T11:00:00.000Z';
+        expect((await store.listSessions('u1', now)).map((s) => s.id).sort()).toEqual(['s1', 's2', 's3']);
+        expect(await store.revokeSessions({ userId: 'u1', sessionId: 'x1' }, now, 'test')).toEqual([]);
+        expect(await store.revokeSessions({ userId: 'u1', sessionId: 's1' }, now, 'test')).toEqual(['s1']);
+        expect(await store.revokeSessions({ userId: 'u1', exceptSessionId: 's2' }, now, 'test')).toEqual([
+          's3',
+        ]);
+        expect((await store.listSessions('u1', now)).map((s) => s.id)).toEqual(['s2']);
+        expect((await store.findSession('s1'))?.revokedAt).toBe(now);
+        expect(await store.revokeSessions({ userId: 'u1' }, now, 'test')).toEqual(['s2']);
+        expect(await store.listSessions('u2', now)).toHaveLength(1);
+        // Past its absolute end a session is no longer listed, and housekeeping removes it later.
+        expect(await store.listSessions('u2', '2024-06-01T00:00:00.000Z')).toEqual([]);
+        expect(await store.deleteStaleSessions('2024-06-01T00:00:00.000Z')).toBeGreaterThan(0);
+        expect(await store.findSession('x1')).toBeUndefined();
+      });
+
+      it('uses a verification code up once, counting wrong guesses and honouring expiry', async () => {
+        const store = await open();
+        await createUser(store, 'u1');
+        const code = {
+          userId: 'u1',
+          purpose: 'verify-email' as const,
+          codeHash: 'right',
+          targetEmail: null,
+          createdAt: '2024-05-01T10:00:00Z',
+          expiresAt: '2024-05-01T10:10:00Z',
+          attempts: 0,
+          consumedAt: null,
+          sendCount: 1,
+          sendWindowStartedAt: '2024-05-01T10:00:00Z',
+        };
+        await store.putVerificationCode(code);
+        const at = '2024-05-01T10:01:00Z';
+        expect(await store.consumeVerificationCode('u1', 'verify-email', 'wrong', at, 3)).toEqual({
+          ok: false,
+          reason: 'wrong',
+        });
+        expect((await store.getVerificationCode('u1', 'verify-email'))?.attempts).toBe(1);
+        const both = await Promise.all([
+          store.consumeVerificationCode('u1', 'verify-email', 'right', at, 3),
+          store.consumeVerificationCode('u1', 'verify-email', 'right', at, 3),
+        ]);
+        expect(both).toContainEqual({ ok: true, targetEmail: null });
+        expect(both).toContainEqual({ ok: false, reason: 'used' });
+        expect(await store.consumeVerificationCode('u1', 'reset-password', 'right', at, 3)).toEqual({
+          ok: false,
+          reason: 'missing',
+        });
+        await store.putVerificationCode({ ...code, purpose: 'change-email', targetEmail: 'new@example.com' });
+        expect(
+          await store.consumeVerificationCode('u1', 'change-email', 'right', '2024-05-01T10:10:00Z', 3),
+        ).toEqual({ ok: false, reason: 'expired' });
+        await store.putVerificationCode({ ...code, purpose: 'reset-password', attempts: 3 });
+        expect(await store.consumeVerificationCode('u1', 'reset-password', 'right', at, 3)).toEqual({
+          ok: false,
+          reason: 'exhausted',
+        });
+      });
+
+      it('updates the user row and the account document in one transaction', async () => {
+        const store = await open();
+        await createUser(store, 'u1');
+        await createUser(store, 'u2');
+        const events = record(store);
+        const writeDoc = (email: string) => () => ({
+          write: { data: doc('u1', { email }), deleted: false, ownerId: 'u1' },
+          touchDirectory: ['u1'],
+          result: 'written',
+        });
+        expect(
+          await store.updateAccount('u1', { email: 'New@Example.com', emailVerified: true }, writeDoc('new')),
+        ).toBe('written');
+        expect(await store.findUser('u1')).toMatchObject({ email: 'new@example.com', emailVerified: true });
+        expect((await store.getDocument('accounts', 'u1'))?.data).toEqual(doc('u1', { email: 'new' }));
+        // A taken address rolls both back.
         await expect(
-          store.createSession({ ...session, id: 's2', tokenHash: 't2', userId: 'ghost' }),
-        ).rejects.toThrow();
+          store.updateAccount('u1', { email: 'u2@example.com' }, writeDoc('taken')),
+        ).rejects.toMatchObject({
+          code: 'conflict',
+        });
+        expect((await store.findUser('u1'))?.email).toBe('new@example.com');
+        expect((await store.getDocument('accounts', 'u1'))?.data).toEqual(doc('u1', { email: 'new' }));
+        await expect(store.updateAccount('ghost', {}, writeDoc('x'))).rejects.toMatchObject({
+          code: 'not_found',
+        });
+        await flush(store, events);
+        expect(events.filter((event) => event.ownerId === 'u1').map((event) => event.collection)).toEqual([
+          'accounts',
+          'directory',
+        ]);
+        // Secrets stay in the row: TOTP steps only move forward.
+        await store.updateUser('u1', { totpSecret: 'SECRET', totpLastStep: 10 });
+        expect(await store.recordTotpStep('u1', 10)).toBe(false);
+        expect(await store.recordTotpStep('u1', 11)).toBe(true);
+        expect(await store.findUserSecrets('u1')).toMatchObject({ totpSecret: 'SECRET', totpLastStep: 11 });
+        expect((await store.findUser('u1'))?.twoFactorEnabled).toBe(true);
+      });
+
+      it('counts throttle hits in windows and locks a key once', async () => {
+        const store = await open();
+        const hits = await Promise.all(
+          Array.from({ length: 5 }, () =>
+            store.countThrottleHit('k', '2024-05-01T10:00:00Z', '2024-05-01T09:45:00Z'),
+          ),
+        );
+        expect(hits.map((hit) => hit.hits).sort()).toEqual([1, 2, 3, 4, 5]);
+        const locks = await Promise.all([
+          store.lockThrottle('k', '2024-05-01T10:15:00Z', '2024-05-01T10:00:00Z'),
+          store.lockThrottle('k', '2024-05-01T10:15:00Z', '2024-05-01T10:00:00Z'),
+        ]);
+        expect(locks.sort()).toEqual([false, true]);
+        expect(await store.getThrottle('k')).toMatchObject({
+          hits: 5,
+          lockedUntil: '2024-05-01T10:15:00.000Z',
+        });
+        // A hit after the window restarts the count.
+        expect(
+          await store.countThrottleHit('k', '2024-05-01T10:20:00Z', '2024-05-01T10:05:00Z'),
+        ).toMatchObject({
+          hits: 1,
+          windowStartedAt: '2024-05-01T10:20:00.000Z',
+        });
+        await store.clearThrottle('k');
+        expect(await store.getThrottle('k')).toBeUndefined();
+      });
+
+      it('purges a user with everything that hangs off it, keeping tombstones and a receipt', async () => {
+        const store = await open();
+        await createUser(store, 'u1');
+        await store.createSession(session('s1', 'u1'), [token('a1', 's1', 'access')]);
+        await store.replaceRecoveryCodes('u1', [{ id: 'rc1', codeHash: 'h' }], '2024-05-01T10:00:00Z');
+        await store.createAccessToken({
+          id: 't1',
+          userId: 'u1',
+          name: 'ci',
+          scopes: ['profile:read'],
+          createdAt: '2024-05-01T10:00:00Z',
+          lastUsedAt: null,
+          tokenHash: 'th',
+        });
+        const event = {
+          userId: 'u1',
+          type: 'sign_in_succeeded',
+          at: '2024-05-01T10:00:00Z',
+          actorId: 'u1',
+          ip: '192.0.2.1',
+          userAgent: 'x',
+          detail: null,
+        };
+        await store.appendAuditEvent({ id: 'e1', ...event });
+        await store.countThrottleHit('signin:u1', '2024-05-01T10:00:00Z', '2024-05-01T09:00:00Z');
+        await store.writeDocument('profiles', 'u1', () => ({
+          write: { data: doc('u1'), deleted: true, ownerId: 'u1' },
+          result: undefined,
+        }));
+        const receipt = {
+          ...event,
+          id: 'e2',
+          type: 'account_purged',
+          actorId: null,
+          ip: null,
+          userAgent: null,
+        };
+        // Only accounts pending deletion are purged.
+        expect(await store.purgeUser('u1', receipt, ['signin:u1'])).toBe(false);
+        await store.updateUser('u1', { status: 'pending-deletion', deletionDueAt: '2024-05-02T00:00:00Z' });
+        expect(await store.listUsersDueForPurge('2024-05-01T23:59:59Z', 10)).toEqual([]);
+        expect(await store.listUsersDueForPurge('2024-05-02T00:00:00Z', 10)).toEqual(['u1']);
+        expect(await store.purgeUser('u1', receipt, ['signin:u1'])).toBe(true);
+        expect(await store.purgeUser('u1', receipt, ['signin:u1'])).toBe(false);
+        expect(await store.findUser('u1')).toBeUndefined();
+        expect(await store.findSession('s1')).toBeUndefined();
+        expect(await store.listRecoveryCodes('u1')).toEqual([]);
+        expect(await store.findAccessTokenByHash('th')).toBeUndefined();
+        expect(await store.getThrottle('signin:u1')).toBeUndefined();
+        expect(await store.listAuditEvents('u1', undefined, 10)).toEqual([
+          { ...receipt, at: '2024-05-01T10:00:00.000Z' },
+        ]);
+        expect((await store.getDocument('profiles', 'u1'))?.deleted).toBe(true);
+      });
+
+      it('keeps challenges, recovery codes, audit events and access tokens', async () => {
+        const store = await open();
+        await createUser(store, 'u1');
+        await store.createChallenge({
+          tokenHash: 'c1',
+          userId: 'u1',
+          purpose: 'second-factor',
+          createdAt: '2024-05-01T10:00:00Z',
+          expiresAt: '2024-05-01T10:05:00Z',
+          usedAt: null,
+          attempts: 0,
+          data: '{"deviceName":"laptop"}',
+        });
+        expect(await store.countChallengeFailure('c1')).toBe(1);
+        expect(
+          await Promise.all([
+            store.consumeChallenge('c1', 'now'.replace('now', '2024-05-01T10:01:00Z')),
+            store.consumeChallenge('c1', '2024-05-01T10:01:00Z'),
+          ]),
+        ).toContain(false);
+        expect(await store.findChallenge('c1')).toMatchObject({
+          purpose: 'second-factor',
+          attempts: 1,
+          usedAt: '2024-05-01T10:01:00.000Z',
+        });
+        expect(await store.deleteExpiredChallenges('2024-05-01T10:06:00Z')).toBe(1);
+
+        await store.replaceRecoveryCodes(
+          'u1',
+          [
+            { id: 'a', codeHash: 'ha' },
+            { id: 'b', codeHash: 'hb' },
+          ],
+          '2024-05-01T10:00:00Z',
+        );
+        expect(
+          await Promise.all([
+            store.useRecoveryCode('a', '2024-05-01T10:01:00Z'),
+            store.useRecoveryCode('a', '2024-05-01T10:01:00Z'),
+          ]),
+        ).toContain(false);
+        expect((await store.listRecoveryCodes('u1')).map((code) => [code.id, code.usedAt !== null])).toEqual([
+          ['a', true],
+          ['b', false],
+        ]);
+
+        for (const [id, at] of [
+          ['e1', '2024-05-01T10:00:00Z'],
+          ['e2', '2024-05-01T11:00:00Z'],
+          ['e3', '2024-05-01T12:00:00Z'],
+        ] as const) {
+          await store.appendAuditEvent({
+            id,
+            userId: 'u1',
+            type: 'signed_out',
+            at,
+            actorId: 'u1',
+            ip: null,
+            userAgent: null,
+            detail: null,
+          });
+        }
+        expect((await store.listAuditEvents('u1', undefined, 2)).map((event) => event.id)).toEqual([
+          'e3',
+          'e2',
+        ]);
+        expect(
+          (await store.listAuditEvents('u1', '2024-05-01T11:00:00Z', 10)).map((event) => event.id),
+        ).toEqual(['e1']);
+
+        const pat = {
+          id: 't1',
+          userId: 'u1',
+          name: 'ci',
+          scopes: ['profile:read', 'directory:read'] as const,
+          createdAt: '2024-05-01T10:00:00Z',
+          lastUsedAt: null,
+        };
+        await store.createAccessToken({ ...pat, scopes: [...pat.scopes], tokenHash: 'th' });
+        expect(await store.findAccessTokenByHash('th')).toMatchObject({
+          id: 't1',
+          scopes: ['profile:read', 'directory:read'],
+        });
+        expect(await store.touchAccessToken('t1', '2024-05-01T10:05:00Z', '2024-05-01T10:04:00Z')).toBe(true);
+        expect(await store.touchAccessToken('t1', '2024-05-01T10:05:30Z', '2024-05-01T10:04:30Z')).toBe(
+          false,
+        );
+        expect((await store.listAccessTokens('u1'))[0]?.lastUsedAt).toBe('2024-05-01T10:05:00.000Z');
+        expect(await store.revokeAccessToken('someone-else', 't1', '2024-05-01T10:06:00Z')).toBe(false);
+        expect(await store.revokeAccessToken('u1', 't1', '2024-05-01T10:06:00Z')).toBe(true);
+        expect(await store.findAccessTokenByHash('th')).toBeUndefined();
+        expect(await store.listAccessTokens('u1')).toEqual([]);
       });
 
       it.runIf(backend.dialect === 'postgres')(

@@ -19,10 +19,32 @@ export function relationOf(entry: DirectoryEntry, viewerId: string): ViewerRelat
   return discoverable === false ? 'blocked' : 'signed-in';
 }
 
+/**
+ * Projections already made of an entry, by relation. The projection depends only on the entry and
+ * the viewer's relation to its owner, and a stream fan-out hands the same entry objects to every
+ * viewer (see ChangeHub.directorySince), so thousands of viewers share a handful of projections.
+ * The documents are shared: nothing may modify them.
+ */
+const projections = new WeakMap<DirectoryEntry, Map<ViewerRelation, SyncDoc>>();
+
 /** The document this viewer receives for the entry, or undefined for their own entry. */
 export function directoryDocFor(entry: DirectoryEntry, viewerId: string): SyncDoc | undefined {
   if (entry.ownerId === viewerId) return undefined;
   const relation = relationOf(entry, viewerId);
+  let byRelation = projections.get(entry);
+  if (byRelation === undefined) {
+    byRelation = new Map();
+    projections.set(entry, byRelation);
+  }
+  let doc = byRelation.get(relation);
+  if (doc === undefined) {
+    doc = projectEntry(entry, relation);
+    byRelation.set(relation, doc);
+  }
+  return doc;
+}
+
+function projectEntry(entry: DirectoryEntry, relation: ViewerRelation): SyncDoc {
   const choices = VisibilityChoices.safeParse(entry.settings?.data.visibility);
   const projected =
     entry.profile === undefined

@@ -36,7 +36,7 @@ export async function pullOwn(
  * must not shorten a batch: read one entry more than needed and stop at `limit` documents.
  */
 export async function pullDirectory(
-  store: SyncStore,
+  store: Pick<SyncStore, 'directorySince'>,
   viewerId: string,
   since: Checkpoint | undefined,
   limit: number,

@@ -57,7 +57,8 @@ export function registerSyncRoutes(registry: RouteRegistry, deps: SyncDeps): voi
   registry.authed(syncRoutes.directoryStream, async ({ auth, reply }) => {
     await openStream(deps, reply, auth, {
       matches: (event) => event.collection === 'directory',
-      read: (since, limit) => pullDirectory(deps.store, auth.userId, since, limit),
+      // Every directory stream reads the same entries after the same change: the hub shares one read.
+      read: (since, limit) => pullDirectory(deps.hub, auth.userId, since, limit),
     });
     return '';
   });

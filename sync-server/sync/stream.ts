@@ -23,6 +23,8 @@ export interface StreamDeps {
   readonly openStreams: Set<() => void>;
   /** Re-checks the session on each heartbeat so a revoked session's stream ends. */
   readonly stillAuthorized: (auth: AuthContext) => Promise<boolean>;
+  /** Calls `end` as soon as the session or account behind `auth` stops being valid; returns an unsubscribe. */
+  readonly watchRevocation?: (auth: AuthContext, end: () => void) => () => void;
 }
 
 export async function openStream(
@@ -85,11 +87,16 @@ export async function openStream(
       })
       .catch(() => raw.write(': heartbeat\n\n'));
   }, HEARTBEAT_MS);
+  // Called only after `close` exists: revocations arrive on later turns of the event loop.
+  const stopWatching = deps.watchRevocation?.(auth, () => {
+    close();
+  });
   // A stream's socket is never reused for another request: destroy it with the stream, or an
   // aborted stream's socket lingers and holds up a graceful shutdown until it times out.
   const close = () => {
     clearInterval(heartbeat);
     stopListening();
+    stopWatching?.();
     deps.openStreams.delete(close);
     if (!raw.writableEnded) raw.end();
     raw.socket?.destroySoon();

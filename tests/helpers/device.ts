@@ -9,7 +9,7 @@ import { applyLocalEdit } from '#shared/policy/stamp';
 import type { AnyDoc, EntityName } from '#shared/policy/table';
 import type { Rejection } from '#shared/policy/validate-push';
 import type { SyncCollectionName } from '#shared/contract/sync';
-import { mergeConflictHandler } from '../../renderer/sync/conflict-handler.ts';
+import { mergeConflictHandler, RefusedFields } from '../../renderer/sync/conflict-handler.ts';
 import { createDeviceClock, type DeviceClock } from '../../renderer/sync/device-clock.ts';
 import { replicateCollection, type CollectionReplication } from '../../renderer/sync/replicate.ts';
 import type { SyncEndpoint } from '../../renderer/sync/http-client.ts';
@@ -30,7 +30,29 @@ export interface Device {
   doc(collection: SyncCollectionName, id: string): Promise<Record<string, unknown> | undefined>;
   /** Waits until every replication has pushed and pulled what it has. */
   sync(): Promise<void>;
+  /**
+   * True when every replication finished its first round and has no pull or push running now:
+   * a cheap check to poll (`sync()` waits for RxDB's idle queue, tens of milliseconds each).
+   */
+  isIdle(): boolean;
   close(): Promise<void>;
+}
+
+/** Optional knobs for fault and model tests; every one defaults to the plain device. */
+export interface DeviceOptions {
+  /** The device's physical clock (skew it to simulate a wrong system time). */
+  readonly physicalNow?: () => number;
+  /**
+   * Wraps the device's network: every request (pull, push, stream) goes through it, after the
+   * on/off switch. Use it to duplicate, delay, reorder or record deliveries.
+   */
+  readonly fetch?: typeof fetch;
+  /** Where the device connects, e.g. a TCP proxy in front of the server (default: the server's URL). */
+  readonly baseUrl?: string;
+  /** Retry and reconnect delay of the replication (default 100 ms). */
+  readonly retryMs?: number;
+  /** Wait for the first sync before returning (default true); poll `isIdle()` instead when false. */
+  readonly waitForSync?: boolean;
 }
 
 /**
@@ -38,14 +60,15 @@ export interface Device {
  * the collections it needs (all four by default).
  */
 export async function openDevice(
-  server: TestServer,
+  server: Pick<TestServer, 'url'>,
   user: TestUser,
   name: string,
   collections: readonly SyncCollectionName[] = collectionNames,
+  options: DeviceOptions = {},
 ): Promise<Device> {
   const rejections: Rejection[] = [];
   const decisions: Device['decisions'] = [];
-  const clock = createDeviceClock(`dev_${name}`);
+  const clock = createDeviceClock(`dev_${name}`, options.physicalNow);
   const db = await createRxDatabase({
     name: `device${randomBytes(6).toString('hex')}`,
     storage: getRxStorageMemory(),
@@ -55,14 +78,15 @@ export async function openDevice(
   const role = () => user.role;
   const onDecisions = (entity: EntityName, docId: string, list: MergeDecision[]) =>
     decisions.push({ entity, docId, decisions: list });
+  const refused = { profiles: new RefusedFields(), settings: new RefusedFields() };
   const creators = {
     profiles: {
       schema: rxdbSchema('profile') as RxJsonSchema<AnyDoc>,
-      conflictHandler: mergeConflictHandler('profile', role, onDecisions),
+      conflictHandler: mergeConflictHandler('profile', role, onDecisions, refused.profiles),
     },
     settings: {
       schema: rxdbSchema('settings') as RxJsonSchema<AnyDoc>,
-      conflictHandler: mergeConflictHandler('settings', role, onDecisions),
+      conflictHandler: mergeConflictHandler('settings', role, onDecisions, refused.settings),
     },
     accounts: { schema: rxdbSchema('account') as RxJsonSchema<AnyDoc> },
     directory: { schema: directoryRxSchema() as RxJsonSchema<AnyDoc> },
@@ -106,17 +130,19 @@ export async function openDevice(
         await replication.state.awaitInSync();
       }
     },
+    isIdle: () => activity.every((state) => state.started && !state.active),
     close: async () => {
       for (const replication of replications) await replication.stop();
       await db.close();
     },
   };
 
+  const network = options.fetch ?? fetch;
   const endpoint: SyncEndpoint = {
-    baseUrl: server.url,
+    baseUrl: options.baseUrl ?? server.url,
     accessToken: () => user.token,
     fetch: (input, init) =>
-      device.online ? fetch(input, init) : Promise.reject(new TypeError('offline (simulated)')),
+      device.online ? network(input, init) : Promise.reject(new TypeError('offline (simulated)')),
   };
   const replications: CollectionReplication[] = collections.map((collectionName) =>
     replicateCollection({
@@ -124,14 +150,30 @@ export async function openDevice(
       name: collectionName,
       endpoint,
       identifier: `${user.userId}-${name}`,
-      retryMs: 100,
-      onRejections: (_collection, list) => rejections.push(...list),
+      retryMs: options.retryMs ?? 100,
+      onRejections: (collection, list) => {
+        rejections.push(...list);
+        if (collection === 'profiles' || collection === 'settings') refused[collection].note(list);
+      },
       onPulled: (doc) => {
         clock.observeDoc(doc);
       },
     }),
   );
-  await device.sync();
+  const activity = replications.map((replication) => {
+    const state = { started: false, active: true };
+    replication.state.active$.subscribe((active) => {
+      state.active = active;
+    });
+    void replication.state.awaitInitialReplication().then(
+      () => {
+        state.started = true;
+      },
+      () => undefined,
+    );
+    return state;
+  });
+  if (options.waitForSync ?? true) await device.sync();
   return device;
 }
 

@@ -1,0 +1,4 @@
+// Build-time values Vite defines for the renderer.
+interface ImportMetaEnv {
+  readonly VITE_APP_VERSION?: string;
+}
