@@ -3,10 +3,11 @@
 // re-authentication (401 `reauthentication_required` otherwise); every mutation needs a `reason`,
 // which goes to the audit log with the actor, the target and the time.
 import { z } from 'zod';
-import { AccountStatus } from '../entities/account.ts';
+import { AccountStatus, accountFields } from '../entities/account.ts';
+import { profileFields } from '../entities/profile.ts';
+import { settingsFields } from '../entities/settings.ts';
 import { Email, Timestamp, UserId } from '../entities/values.ts';
-import { Role } from '../policy/field.ts';
-import { policyOf, replicatedFieldNames, type EntityName } from '../policy/table.ts';
+import { Role, type FieldTable } from '../policy/field.ts';
 import { canRead } from '../visibility.ts';
 import { AccessTokenInfo } from './auth.ts';
 import { exportRecordSchemas } from './portability.ts';
@@ -64,24 +65,29 @@ export const UserPage = z.object({
   nextCursor: z.string().nullable(),
 });
 
+type OptionalShape<T extends FieldTable> = { [K in keyof T]: z.ZodOptional<T[K]['schema']> };
+
 /**
  * A document as an administrator may read it: the policy's `project(…, 'admin')` — every field
  * up to `private`, never an `owner` field — without clocks. Derived from the policy table: a
- * field is here when an administrator can read it at some level its owner may choose.
+ * field is here when an administrator can read it at some level its owner may choose. (The
+ * static type lists every field as optional; the schema admits only the readable ones.)
  */
-function adminView(entity: EntityName) {
+function adminView<T extends FieldTable>(fields: T) {
   const shape: Record<string, z.ZodType> = {};
-  for (const name of replicatedFieldNames(entity)) {
-    const policy = policyOf(entity, name);
-    if (policy?.visibility.choices.some((level) => canRead('admin', level))) {
+  for (const [name, policy] of Object.entries(fields)) {
+    if (policy.replicated && policy.visibility.choices.some((level) => canRead('admin', level))) {
       shape[name] = policy.schema.optional();
     }
   }
-  return z.strictObject({ id: UserId, ...shape });
+  return z.strictObject({ id: UserId, ...shape }) as unknown as z.ZodObject<
+    { id: typeof UserId } & OptionalShape<T>,
+    z.core.$strict
+  >;
 }
-export const AdminAccountView = adminView('account');
-export const AdminProfileView = adminView('profile');
-export const AdminSettingsView = adminView('settings');
+export const AdminAccountView = adminView(accountFields);
+export const AdminProfileView = adminView(profileFields);
+export const AdminSettingsView = adminView(settingsFields);
 
 export const AdminSessionInfo = z.object({
   id: z.string(),
@@ -205,9 +211,9 @@ export const ExportJob = z.object({
   status: ExportStatus,
   /** Rows the export will hold, counted when it was created. */
   total: z.number().int().nonnegative(),
-  /** Rows written so far. */
+  /** Rows written so far (to a file, or to the connection: not all of them may have arrived). */
   done: z.number().int().nonnegative(),
-  /** The id of the last row written: the `after` of an export that resumes this one. */
+  /** The id of the last row written. Resume a cut-off download with `after` = the last row you received. */
   lastUserId: UserId.nullable(),
   actorId: z.string().nullable(),
   via: z.enum(['api', 'cli']),

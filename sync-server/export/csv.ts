@@ -6,7 +6,6 @@
 // many users, which is what a security-relevant encoder needs.
 import { stringify } from 'csv-stringify/sync';
 
-export const CSV_MEDIA_TYPE = 'text/csv';
 /** Spreadsheet programs read a UTF-8 file correctly only when it starts with a byte order mark. */
 export const UTF8_BOM = '\uFEFF';
 

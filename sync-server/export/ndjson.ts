@@ -2,16 +2,9 @@
 // bounded line reader for imports. A building block for every NDJSON producer and consumer.
 import type { Readable } from 'node:stream';
 
-export const NDJSON_MEDIA_TYPE = 'application/x-ndjson';
-
 /** One record as one line. JSON.stringify escapes newlines inside strings, so a record never spans lines. */
 export function ndjsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
-}
-
-/** Encodes records as NDJSON, lazily: one chunk per record, produced only when the consumer asks. */
-export async function* ndjsonEncode(records: AsyncIterable<unknown>): AsyncGenerator<string> {
-  for await (const record of records) yield ndjsonLine(record);
 }
 
 export type NdjsonLine =

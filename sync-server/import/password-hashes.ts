@@ -14,7 +14,6 @@
 import { scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { compare as bcryptCompare } from 'bcryptjs';
 import { importedHashFormats } from '#shared/contract/admin';
-import type { PasswordHasher } from '../accounts/passwords.ts';
 
 export type ImportedHashKind = 'argon2' | 'bcrypt' | 'scrypt';
 
@@ -144,17 +143,4 @@ export async function verifyImportedHash(stored: string, password: string): Prom
 export function isForeignHash(stored: string): boolean {
   const kind = importedHashKind(stored);
   return kind === 'bcrypt' || kind === 'scrypt';
-}
-
-/**
- * The check a sign-in makes, in one call: whether the password matches the stored hash (argon2id,
- * an imported argon2, bcrypt or scrypt) and whether it should be rehashed with today's argon2id.
- */
-export async function verifyPasswordHash(
-  hasher: PasswordHasher,
-  stored: string,
-  password: string,
-): Promise<{ readonly ok: boolean; readonly needsRehash: boolean }> {
-  const ok = await hasher.verify(stored, password);
-  return { ok, needsRehash: ok && hasher.needsRehash(stored) };
 }

@@ -27,6 +27,29 @@ export interface StreamDeps {
   readonly watchRevocation?: (auth: AuthContext, end: () => void) => () => void;
 }
 
+const RESYNC = JSON.stringify('RESYNC');
+
+/**
+ * Each document's JSON, made once: a directory change sends the same (shared, never modified)
+ * projected documents to thousands of streams (see directory.ts), so they are serialised once, not
+ * once per stream.
+ */
+const documentJson = new WeakMap<object, string>();
+
+function jsonOf(doc: object): string {
+  let json = documentJson.get(doc);
+  if (json === undefined) {
+    json = JSON.stringify(doc);
+    documentJson.set(doc, json);
+  }
+  return json;
+}
+
+/** `JSON.stringify({ documents, checkpoint })`, reusing each document's JSON. */
+function batchJson(documents: readonly object[], checkpoint: SyncCheckpoint): string {
+  return `{"documents":[${documents.map(jsonOf).join(',')}],"checkpoint":${JSON.stringify(checkpoint)}}`;
+}
+
 export async function openStream(
   deps: StreamDeps,
   reply: FastifyReply,
@@ -43,8 +66,8 @@ export async function openStream(
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  const send = (message: unknown) => raw.write(`data: ${JSON.stringify(message)}\n\n`);
-  send('RESYNC');
+  const send = (json: string) => raw.write(`data: ${json}\n\n`);
+  send(RESYNC);
 
   let flushing: Promise<void> | undefined;
   let again = false;
@@ -56,7 +79,7 @@ export async function openStream(
         const next: SyncCheckpoint | null = batch.checkpoint;
         if (next === null || (next.seq === cursor.seq && next.id === cursor.id)) break;
         cursor = next;
-        if (batch.documents.length > 0) send({ documents: batch.documents, checkpoint: next });
+        if (batch.documents.length > 0) send(batchJson(batch.documents, next));
       }
     } while (again);
   };
@@ -68,7 +91,7 @@ export async function openStream(
     flushing = flush()
       .catch((error: unknown) => {
         reply.log.warn({ err: error }, 'stream flush failed; asking the client to resync');
-        send('RESYNC');
+        send(RESYNC);
       })
       .finally(() => {
         flushing = undefined;
