@@ -7,6 +7,7 @@ export const config = defineConfig({
       'shared/**/*.test.ts',
       'sync-server/**/*.test.ts',
       'tests/**/*.test.ts',
+      'tests/component/**/*.test.tsx',
       'electron/**/*.test.ts',
     ],
     exclude: ['tests/e2e/**', 'node_modules/**'],
