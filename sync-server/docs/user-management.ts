@@ -49,8 +49,8 @@ const profileTopics: readonly { heading: string; intro: string; match: Matcher }
   {
     heading: 'Contact endpoints',
     intro:
-      'Contact details, contacts and blocks live in the profile; other people see them through the directory.',
-    match: path(/^\/api\/(sync\/(profiles|directory)|v1\/directory|contacts)/),
+      'Contact details, contacts and blocks live in the profile; other people see them through the directory. Added emails and phones are proven by a code the server sends.',
+    match: path(/^\/api\/(sync\/(profiles|directory)|v1\/directory|contacts|contact\/)/),
   },
   {
     heading: 'Privacy endpoints',
