@@ -62,6 +62,18 @@ export const ArchiveManifest = z.strictObject({
   userId: UserId,
   /** Every other file in the archive, with what it holds. */
   files: z.array(z.strictObject({ name: z.string(), description: z.string() })),
+  /**
+   * Present when the app built the archive from the copy on one device (offline) instead of the
+   * server: it holds what that device had at its last sync, and not the files only the server keeps.
+   */
+  origin: z
+    .strictObject({
+      source: z.literal('device'),
+      lastSyncedAt: Timestamp.nullable(),
+      /** The archive files this one leaves out because only the server has their data. */
+      missing: z.array(z.string()),
+    })
+    .optional(),
 });
 export type ArchiveManifest = z.infer<typeof ArchiveManifest>;
 
@@ -92,6 +104,16 @@ export const archiveFiles = {
   'access-tokens.json': z.strictObject({ tokens: z.array(AccessTokenInfo) }),
 } as const;
 export type ArchiveFileName = keyof typeof archiveFiles;
+export type ArchiveContent = { [F in ArchiveFileName]: z.infer<(typeof archiveFiles)[F]> };
+/** Files whose data only the server keeps: an archive built on a device cannot hold them. */
+export const serverOnlyArchiveFiles = [
+  'sessions.json',
+  'security-events.json',
+  'access-tokens.json',
+] as const;
+export type ServerOnlyArchiveFile = (typeof serverOnlyArchiveFiles)[number];
+/** What a device can put in an archive from its own database. */
+export type DeviceArchiveContent = Omit<ArchiveContent, ServerOnlyArchiveFile>;
 export const ARCHIVE_SUMMARY_FILE = 'index.html';
 /** The avatar image, when one is stored: `avatar.png`, `avatar.jpg` or `avatar.webp`. */
 export const archiveAvatarFile = {

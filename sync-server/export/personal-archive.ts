@@ -10,18 +10,18 @@ import {
   ARCHIVE_VERSION,
   archiveAvatarFile,
   archiveFiles,
+  type ArchiveContent,
   type ArchiveFileName,
 } from '#shared/contract/portability';
 import { SecurityEvent } from '#shared/contract/auth';
 import { AvatarRef } from '#shared/entities/values';
 import { redactForExport } from '#shared/policy/export';
-import { policyOf, type AnyDoc, type EntityName } from '#shared/policy/table';
+import type { AnyDoc } from '#shared/policy/table';
 import { liveEntries, type AnySetEntry } from '#shared/policy/set-entry';
-import type { z } from 'zod';
+import { renderArchiveSummary } from '#shared/portability/archive-summary';
 import { AvatarBlobStore } from '../avatars/blob-store.ts';
 import type { AuditCursor, StoredDoc, SyncStore, UserRecord } from '../storage/store.ts';
 import { directoryDocFor } from '../sync/directory.ts';
-import { renderArchiveSummary } from './archive-summary.ts';
 import { accountFieldsOf } from './user-rows.ts';
 
 export interface ArchiveDeps {
@@ -29,8 +29,6 @@ export interface ArchiveDeps {
   readonly now: () => number;
   readonly dataDir: string;
 }
-
-type ArchiveContent = { [F in ArchiveFileName]: z.infer<(typeof archiveFiles)[F]> };
 
 const descriptions: Record<ArchiveFileName, string> = {
   'manifest.json': 'This list.',
@@ -203,7 +201,6 @@ export async function buildPersonalArchive(deps: ArchiveDeps, user: UserRecord):
   zippable[ARCHIVE_SUMMARY_FILE] = strToU8(
     renderArchiveSummary({
       exportedAt,
-      labels: labelsOf,
       content,
       avatarFile: avatar?.name,
     }),
@@ -211,9 +208,3 @@ export async function buildPersonalArchive(deps: ArchiveDeps, user: UserRecord):
   const mtime = new Date(deps.now());
   return { bytes: zipSync(zippable, { level: 6, mtime }), files: Object.keys(zippable) };
 }
-
-function labelsOf(entity: EntityName, field: string): string {
-  return policyOf(entity, field)?.label ?? field;
-}
-
-export type { ArchiveContent };
