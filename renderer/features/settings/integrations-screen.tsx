@@ -1,5 +1,5 @@
 // Settings › Integrations: personal access tokens — create with scopes (the token is shown once),
-// list and revoke. Offline, the list comes from the synced settings document.
+// list and revoke; offline, the list comes from the synced settings document — then webhooks.
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
@@ -14,6 +14,7 @@ import { Badge, Banner, EmptyState, Loading } from '../../ui/feedback.tsx';
 import { Checkbox, TextField } from '../../ui/field.tsx';
 import { useSettings } from '../own-docs.ts';
 import { useCall, useRemote } from '../server-data.ts';
+import { WebhooksSection } from './webhooks/webhooks-section.tsx';
 
 const scopeLabels: Record<(typeof tokenScopes)[number], string> = {
   'profile:read': 'Read your profile',
@@ -187,6 +188,7 @@ export function IntegrationsScreen() {
           </table>
         )}
       </Card>
+      <WebhooksSection />
     </div>
   );
 }
