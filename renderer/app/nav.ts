@@ -1,6 +1,6 @@
 // The main navigation: screens of an open account, with titles for the top bar.
 import type { IconName } from '../ui/icons.tsx';
-import type { Route, SettingsSection } from './routes.ts';
+import type { AdminSection, Route, SettingsSection } from './routes.ts';
 
 export interface NavItem {
   readonly route: Route;
@@ -38,15 +38,27 @@ export const settingsNav: readonly (NavItem & { readonly section: SettingsSectio
   { route: { name: 'settings', section: 'account' }, section: 'account', label: 'Account', icon: 'settings' },
 ];
 
+/** Shown only to administrators (the server refuses everyone else anyway). */
+export const adminNav: readonly (NavItem & { readonly section: AdminSection })[] = [
+  { route: { name: 'admin', section: 'users' }, section: 'users', label: 'Users', icon: 'users' },
+  { route: { name: 'admin', section: 'audit' }, section: 'audit', label: 'Audit log', icon: 'shield' },
+  { route: { name: 'admin', section: 'exports' }, section: 'exports', label: 'Exports', icon: 'upload' },
+];
+
 export function isActive(item: NavItem, route: Route): boolean {
   if (item.route.name !== route.name) return false;
   if (item.route.name === 'settings' && route.name === 'settings')
     return item.route.section === route.section;
+  if (item.route.name === 'admin' && route.name === 'admin') return item.route.section === route.section;
   return true;
 }
 
 export function titleOf(route: Route): string {
   if (route.name === 'settings')
     return settingsNav.find((item) => item.section === route.section)?.label ?? 'Settings';
+  if (route.name === 'admin') {
+    if (route.section === 'users' && route.userId !== undefined) return 'User';
+    return adminNav.find((item) => item.section === route.section)?.label ?? 'Administration';
+  }
   return mainNav.find((item) => item.route.name === route.name)?.label ?? 'Accord';
 }

@@ -11,6 +11,9 @@ export const settingsSections = [
 ] as const;
 export type SettingsSection = (typeof settingsSections)[number];
 
+export const adminSections = ['users', 'audit', 'exports'] as const;
+export type AdminSection = (typeof adminSections)[number];
+
 export type Route =
   | { readonly name: 'sign-in'; readonly email?: string }
   | { readonly name: 'sign-up' }
@@ -20,7 +23,9 @@ export type Route =
   | { readonly name: 'avatar' }
   | { readonly name: 'privacy'; readonly field?: string }
   | { readonly name: 'settings'; readonly section: SettingsSection; readonly field?: string }
-  | { readonly name: 'directory'; readonly personId?: string };
+  | { readonly name: 'directory'; readonly personId?: string }
+  /** `userId`: the user shown (users) or the target the log is filtered by (audit). */
+  | { readonly name: 'admin'; readonly section: AdminSection; readonly userId?: string };
 
 export type RouteName = Route['name'];
 
@@ -30,11 +35,27 @@ function isSection(value: string | undefined): value is SettingsSection {
   return (settingsSections as readonly (string | undefined)[]).includes(value);
 }
 
+function isAdminSection(value: string | undefined): value is AdminSection {
+  return (adminSections as readonly (string | undefined)[]).includes(value);
+}
+
+function parseAdminRoute(
+  second: string | undefined,
+  third: string | undefined,
+  params: URLSearchParams,
+): Route {
+  const section = isAdminSection(second) ? second : 'users';
+  const userId = section === 'users' ? third : (params.get('target') ?? undefined);
+  return userId !== undefined && userId !== ''
+    ? { name: 'admin', section, userId: decodeURIComponent(userId) }
+    : { name: 'admin', section };
+}
+
 export function parseRoute(hash: string): Route | undefined {
   const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?');
   const params = new URLSearchParams(search);
   const field = params.get('field') ?? undefined;
-  const [head, second] = path.split('/');
+  const [head, second, third] = path.split('/');
   switch (head) {
     case 'sign-in': {
       const email = params.get('email');
@@ -60,6 +81,8 @@ export function parseRoute(hash: string): Route | undefined {
       return second !== undefined && second !== ''
         ? { name: 'directory', personId: decodeURIComponent(second) }
         : { name: 'directory' };
+    case 'admin':
+      return parseAdminRoute(second, third, params);
     default:
       return undefined;
   }
@@ -83,6 +106,10 @@ export function formatRoute(route: Route): string {
       return route.personId !== undefined
         ? `#/directory/${encodeURIComponent(route.personId)}`
         : '#/directory';
+    case 'admin':
+      if (route.section === 'users' && route.userId !== undefined)
+        return `#/admin/users/${encodeURIComponent(route.userId)}`;
+      return `#/admin/${route.section}${route.section === 'audit' ? query({ target: route.userId }) : ''}`;
     case 'profile':
     case 'privacy':
       return `#/${route.name}${query({ field: route.field })}`;

@@ -1,5 +1,6 @@
 // Maps the route of an open account to its screen.
 import { missingCase } from '#shared/errors';
+import { AdminScreen } from '../features/admin/admin-screen.tsx';
 import { AvatarScreen } from '../features/avatar/avatar-screen.tsx';
 import { DirectoryScreen } from '../features/directory/directory-screen.tsx';
 import { PrivacyScreen } from '../features/privacy/privacy-screen.tsx';
@@ -48,6 +49,8 @@ export function Screen({ route }: { readonly route: AppRoute }) {
       return <DirectoryScreen personId={route.personId} />;
     case 'settings':
       return <SettingsScreen section={route.section} field={route.field} />;
+    case 'admin':
+      return <AdminScreen section={route.section} userId={route.userId} />;
     default:
       return missingCase(route);
   }

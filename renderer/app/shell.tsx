@@ -4,9 +4,10 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { AccountMenu } from '../features/accounts/account-menu.tsx';
 import { SyncPanel } from '../features/sync/sync-panel.tsx';
 import { SyncStatusButton } from '../features/sync/sync-status-button.tsx';
+import { useIsAdmin } from '../features/admin/use-is-admin.ts';
 import { Icon } from '../ui/icons.tsx';
 import { formatRoute, type Route } from './routes.ts';
-import { isActive, mainNav, settingsNav, titleOf, type NavItem } from './nav.ts';
+import { adminNav, isActive, mainNav, settingsNav, titleOf, type NavItem } from './nav.ts';
 
 function NavLink({ item, route }: { readonly item: NavItem; readonly route: Route }) {
   const active = isActive(item, route);
@@ -28,6 +29,7 @@ export function Shell({ route, children }: { readonly route: Route; readonly chi
   const [syncOpen, setSyncOpen] = useState(false);
   const title = titleOf(route);
   const mainRef = useRef<HTMLElement>(null);
+  const isAdmin = useIsAdmin();
   useEffect(() => {
     document.title = `${title} · Accord`;
     mainRef.current?.scrollTo({ top: 0 });
@@ -65,6 +67,18 @@ export function Shell({ route, children }: { readonly route: Route; readonly chi
               <NavLink key={item.label} item={item} route={route} />
             ))}
           </ul>
+          {isAdmin ? (
+            <>
+              <p className="sidebar__group" id="admin-nav-title">
+                Administration
+              </p>
+              <ul aria-labelledby="admin-nav-title">
+                {adminNav.map((item) => (
+                  <NavLink key={item.label} item={item} route={route} />
+                ))}
+              </ul>
+            </>
+          ) : null}
         </nav>
         <div className="sidebar__footer">
           <AccountMenu />

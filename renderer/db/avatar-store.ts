@@ -98,6 +98,14 @@ export class AvatarStore {
     return url$;
   }
 
+  /** The image's bytes when this device holds them (no network): for an archive made offline. */
+  async cached(
+    hash: string,
+  ): Promise<{ mime: AvatarRef['mime']; bytes: Uint8Array<ArrayBuffer> } | undefined> {
+    const stored = await this.local.get(blobKey(hash));
+    return stored === null ? undefined : { mime: stored.mime, bytes: fromBase64(stored.data) };
+  }
+
   /** Number of images waiting to be uploaded. */
   async pendingUploads(): Promise<number> {
     return (await this.local.get(uploadQueue)).hashes.length;
