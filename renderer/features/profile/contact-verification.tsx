@@ -51,8 +51,16 @@ export function VerifyAction({
     resolver: zodResolver(CodeValues),
     defaultValues: { code: '' },
   });
-  if (verification?.state === 'invalid_number') {
-    return <span className="text-danger">Not a valid number</span>;
+  switch (verification?.state) {
+    case 'invalid_number':
+      return <span className="text-danger">Not a valid number</span>;
+    case 'in_use_elsewhere':
+      return <span className="text-danger">Verified on another account</span>;
+    case 'verified':
+      // Confirmed on the server; the flag reaches this device with the next sync.
+      return <span className="muted">Verified, syncing…</span>;
+    default:
+      break;
   }
   if (!open) {
     return (
@@ -60,6 +68,8 @@ export function VerifyAction({
         size="small"
         onClick={() => {
           setOpen(true);
+          // The list may predate this entry reaching the server: look again for its code.
+          onChanged();
         }}
         aria-label={`Verify ${address}`}
       >
@@ -87,7 +97,7 @@ export function VerifyAction({
       form.setError('code', { message: messageOf(error) });
     }
   });
-  const sent = verification?.state === 'code_sent';
+  const hint = codeHint(verification);
   return (
     <form
       className="verify-form"
@@ -97,7 +107,7 @@ export function VerifyAction({
     >
       <TextField
         label={`Code sent to ${address}`}
-        hint={sent ? undefined : 'No valid code is out: send a new one.'}
+        hint={hint}
         inputMode="numeric"
         autoComplete="one-time-code"
         autoFocus
@@ -128,4 +138,24 @@ export function VerifyAction({
       </div>
     </form>
   );
+}
+
+/** What to tell the person about the code for an entry, when it is not simply on its way. */
+function codeHint(verification: ContactVerification | undefined): string | undefined {
+  switch (verification?.state) {
+    case undefined:
+      return 'The code is sent once this device has synced the new entry.';
+    case 'code_sent':
+      return undefined;
+    case 'code_expired':
+      return 'The code has expired: send a new one.';
+    case 'code_used_up':
+      return 'Too many wrong codes: send a new one.';
+    case 'not_sent':
+      return 'No code went out yet: send one.';
+    case 'verified':
+    case 'in_use_elsewhere':
+    case 'invalid_number':
+      return undefined;
+  }
 }

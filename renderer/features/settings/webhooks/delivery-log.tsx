@@ -147,7 +147,10 @@ function DeliveryItem({
         <summary>
           Payload <span className="muted mono">webhook-id {delivery.id}</span>
         </summary>
-        <pre className="ui-code">{prettyPayload(delivery.payload)}</pre>
+        {/* Focusable so the keyboard can scroll a long payload. */}
+        <pre className="ui-code" tabIndex={0}>
+          {prettyPayload(delivery.payload)}
+        </pre>
       </details>
     </li>
   );
