@@ -20,21 +20,29 @@ const formatLabels: Record<ExportFormat, string> = {
   json: 'JSON (one document)',
 };
 
-function Progress({ run }: { readonly run: Extract<ExportRun, { phase: 'running' }> }) {
-  const percent = run.total === 0 ? 100 : Math.floor((100 * Math.min(run.done, run.total)) / run.total);
+function Progress({
+  done,
+  total,
+  received,
+}: {
+  readonly done: number;
+  readonly total: number;
+  readonly received: number;
+}) {
+  const percent = total === 0 ? 100 : Math.floor((100 * Math.min(done, total)) / total);
   return (
     <div className="stack-sm">
       <label htmlFor="export-progress">
-        Exported {run.done.toLocaleString()} of {run.total.toLocaleString()} users ({percent}%)
+        Exported {done.toLocaleString()} of {total.toLocaleString()} users ({percent}%)
       </label>
       <progress
         id="export-progress"
         className="admin-progress"
-        max={Math.max(run.total, 1)}
-        value={Math.min(run.done, run.total)}
+        max={Math.max(total, 1)}
+        value={total === 0 ? 1 : Math.min(done, total)}
       />
       <span className="admin-muted" data-testid="export-received">
-        {run.received.toLocaleString()} received
+        {received.toLocaleString()} received
       </span>
     </div>
   );
@@ -54,7 +62,7 @@ function RunStatus({
     case 'running':
       return (
         <div className="stack">
-          <Progress run={run} />
+          <Progress done={run.done} total={run.total} received={run.received} />
           <div>
             <Button variant="ghost" onClick={() => void exporter.cancel()}>
               Cancel export
@@ -86,10 +94,13 @@ function RunStatus({
       );
     case 'completed':
       return (
-        <Banner tone="success" live>
-          Export complete: {run.received.toLocaleString()} {run.received === 1 ? 'user' : 'users'} saved
-          {run.path !== null ? ` to ${run.path}` : ''}.
-        </Banner>
+        <div className="stack">
+          <Progress done={run.total} total={run.total} received={run.received} />
+          <Banner tone="success" live>
+            Export complete: {run.received.toLocaleString()} {run.received === 1 ? 'user' : 'users'} saved
+            {run.path !== null ? ` to ${run.path}` : ''}.
+          </Banner>
+        </div>
       );
     case 'cancelled':
       return (

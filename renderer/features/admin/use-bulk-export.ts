@@ -31,7 +31,12 @@ export type ExportRun =
       readonly total: number;
       readonly message: string;
     }
-  | { readonly phase: 'completed'; readonly received: number; readonly path: string | null }
+  | {
+      readonly phase: 'completed';
+      readonly received: number;
+      readonly total: number;
+      readonly path: string | null;
+    }
   | { readonly phase: 'cancelled' }
   | { readonly phase: 'failed'; readonly message: string };
 
@@ -137,7 +142,7 @@ export function useBulkExport() {
         await write(open.handle, open.reader.closing());
         const closed = await invoke('file:close', { handle: open.handle, abort: false });
         current.current = undefined;
-        setRun({ phase: 'completed', received: open.reader.rows, path: closed.path });
+        setRun({ phase: 'completed', received: open.reader.rows, total: open.total, path: closed.path });
       } catch (error) {
         stopPolling();
         if (open.controller.signal.aborted) return;
@@ -198,7 +203,7 @@ export function useBulkExport() {
     current.current = undefined;
     await write(open.handle, open.reader.closing());
     const closed = await invoke('file:close', { handle: open.handle, abort: false });
-    setRun({ phase: 'completed', received: open.reader.rows, path: closed.path });
+    setRun({ phase: 'completed', received: open.reader.rows, total: open.total, path: closed.path });
   }, [write]);
 
   const cancel = useCallback(async () => {

@@ -126,7 +126,7 @@ export function UserDetail({ userId }: { readonly userId: string }) {
         title={detail.user.displayName || detail.user.email}
         actions={
           <a href={formatRoute({ name: 'admin', section: 'audit', userId })} className="admin-link">
-            Audit log
+            Audit log for this user
           </a>
         }
       >
