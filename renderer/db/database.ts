@@ -88,5 +88,37 @@ export async function removeAccountDatabase(
   userId: string,
   storage: RxStorage<unknown, unknown> = defaultStorage(),
 ): Promise<void> {
-  await removeRxDatabase(databaseName(userId), withZodValidation(storage));
+  const name = databaseName(userId);
+  await removeRxDatabase(name, withZodValidation(storage));
+  if (storage.name === 'dexie') await deleteEmptiedIndexedDbs(name);
+}
+
+/**
+ * RxDB's Dexie storage only empties its tables on remove; the IndexedDB databases themselves (one per
+ * collection, named after the account) would stay on the device, so they are deleted too.
+ */
+async function deleteEmptiedIndexedDbs(name: string): Promise<void> {
+  if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return;
+  const prefix = `rxdb-dexie-${name}--`;
+  const leftovers = (await indexedDB.databases())
+    .map((database) => database.name ?? '')
+    .filter((database) => database.startsWith(prefix));
+  await Promise.all(
+    leftovers.map(
+      (database) =>
+        new Promise<void>((resolve, reject) => {
+          const request = indexedDB.deleteDatabase(database);
+          request.onsuccess = () => {
+            resolve();
+          };
+          // Blocked means a connection is still closing: the deletion is queued and completes after it.
+          request.onblocked = () => {
+            resolve();
+          };
+          request.onerror = () => {
+            reject(request.error ?? new Error(`could not delete ${database}`));
+          };
+        }),
+    ),
+  );
 }
