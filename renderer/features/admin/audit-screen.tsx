@@ -39,7 +39,7 @@ type AuditFilterValues = z.infer<typeof AuditFilterValues>;
 function UserLink({ id }: { readonly id: string | null }) {
   if (id === null) return <span className="admin-muted">command line</span>;
   return (
-    <a className="admin-id" href={formatRoute({ name: 'admin', section: 'users', userId: id })}>
+    <a className="admin-id" title={id} href={formatRoute({ name: 'admin', section: 'users', userId: id })}>
       {id.slice(0, 8)}
     </a>
   );
