@@ -358,6 +358,39 @@ describe.each(dialects)('contact verification on %s', (dialect) => {
       status: 404,
     });
   });
+
+  it('one phone number is verified on one account only, however it is written', async () => {
+    const ian = await server.createUser('ian');
+    const joy = await server.createUser('joy');
+    await addPhone(ian, 'mobile', '+4930123456');
+    let ianCode = '';
+    await eventually(async () => {
+      const [sms] = await smsTo('+4930123456');
+      ianCode = /\b(\d{6})\b/.exec(sms?.text ?? '')?.[1] ?? '';
+      expect(ianCode).not.toBe('');
+    });
+    expect((await verify(ian, { kind: 'phone', entryId: 'mobile', code: ianCode })).status).toBe(200);
+
+    // The same number with the trunk zero kept: normalised, it is the one Ian verified.
+    await addPhone(joy, 'desk', '+49030123456');
+    let joyCode = '';
+    await eventually(async () => {
+      const messages = await smsTo('+4930123456');
+      expect(messages).toHaveLength(2);
+      joyCode = /\b(\d{6})\b/.exec(messages[1]?.text ?? '')?.[1] ?? '';
+    });
+    expect(errorOf(await verify(joy, { kind: 'phone', entryId: 'desk', code: joyCode }))).toMatchObject({
+      status: 409,
+      code: 'conflict',
+    });
+    expect((await entryOf(joy, 'phones', 'desk')).entry).toMatchObject({
+      value: { number: '+4930123456', verified: false },
+    });
+    expect(await states(joy)).toEqual([
+      expect.objectContaining({ entryId: 'desk', state: 'in_use_elsewhere' }),
+    ]);
+    expect((await entryOf(ian, 'phones', 'mobile')).entry).toMatchObject({ value: { verified: true } });
+  });
 });
 
 describe('the shared phone helper the app uses for input', () => {

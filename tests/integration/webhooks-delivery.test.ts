@@ -1,14 +1,13 @@
 // Webhooks end to end against a real server and a receiver on loopback that checks every request
 // with the Standard Webhooks reference library: signatures, retries with back-off, a restart in the
 // middle of retrying, giving up, disabling a failing endpoint, resend, and the events' payloads.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebhookDelivery, WebhookEndpoint, WebhookPayload, WebhookSecret } from '#shared/contract/webhooks';
 import { profileFields } from '#shared/entities/profile';
 import { putEntry } from '#shared/merge/set';
 import { changeAccount } from '../../sync-server/accounts/account-doc.ts';
+import { changeRole } from '../../sync-server/admin/users.ts';
 import { nextAttemptAt, retryDelay } from '../../sync-server/webhooks/backoff.ts';
 import { eventually } from '../helpers/device.ts';
 import { mailsTo } from '../helpers/outbox.ts';
@@ -22,6 +21,7 @@ import {
   type TestServer,
   type TestUser,
 } from '../helpers/server.ts';
+import { WebhookReceiver, type ReceivedRequest } from '../helpers/webhook-receiver.ts';
 
 const dialects: Dialect[] = (await requirePostgres()) ? ['sqlite', 'postgres'] : ['sqlite'];
 
@@ -34,58 +34,8 @@ const FAST = {
   WEBHOOK_TIMEOUT_MS: '3000',
 } as const;
 
-interface Received {
-  readonly headers: Record<string, string>;
-  readonly body: string;
-  readonly status: number;
-}
-
-/** A webhook receiver on 127.0.0.1 that answers with scripted statuses (then 200) and records all. */
-class Receiver {
-  readonly received: Received[] = [];
-  script: number[] = [];
-  fallback = 200;
-  #server: http.Server | undefined;
-  url = '';
-
-  async start(): Promise<this> {
-    this.#server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const status = this.script.shift() ?? this.fallback;
-        const headers = Object.fromEntries(
-          Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
-        );
-        this.received.push({ headers, body: Buffer.concat(chunks).toString('utf8'), status });
-        response.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
-      });
-    });
-    const server = this.#server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/accord`;
-    return this;
-  }
-
-  /** Requests answered with a 2xx. */
-  get successes(): Received[] {
-    return this.received.filter((r) => r.status >= 200 && r.status < 300);
-  }
-
-  async stop(): Promise<void> {
-    const server = this.#server;
-    if (server === undefined) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => {
-      server.close(() => {
-        resolve();
-      });
-    });
-  }
-}
-
 /** Verifies one request as a receiver would, with the reference library; returns the payload. */
-function verified(secret: string, request: Received | undefined) {
+function verified(secret: string, request: ReceivedRequest | undefined) {
   if (request === undefined) throw new Error('no such request');
   return WebhookPayload.parse(new Webhook(secret).verify(request.body, request.headers));
 }
@@ -102,7 +52,7 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
     return server;
   }
   async function receiver() {
-    const started = await new Receiver().start();
+    const started = await new WebhookReceiver().start();
     cleanups.push(() => started.stop());
     return started;
   }
@@ -468,13 +418,56 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
       [],
     );
   });
+
+  it("falls silent about other accounts once an every-account endpoint's owner is no longer an administrator", async () => {
+    const server = await start();
+    const admins = await receiver();
+    const kay = await server.createUser('kay');
+    const ops = await server.createUser('ops', 'admin');
+    // Another administrator, so the server lets the first one step down.
+    await server.createUser('chief', 'admin');
+    const all = await createEndpoint(server, ops, {
+      url: admins.url,
+      events: ['profile.updated'],
+      scope: 'all',
+    });
+    await pushOwnPatch(owner(server, kay), 'profiles', () => ({ timeZone: 'Asia/Kathmandu' }));
+    await eventually(() => {
+      expect(admins.received.some((r) => r.body.includes(kay.userId))).toBe(true);
+    });
+
+    await changeRole(
+      server.server.accounts,
+      { actorId: null, via: 'cli' },
+      ops.userId,
+      'user',
+      'left the ops team',
+    );
+    const heardBefore = admins.received.length;
+    // Kay's contacts-only time zone is no business of a member who is not her contact.
+    const canary = 'Pacific/Marquesas';
+    await pushOwnPatch(owner(server, kay), 'profiles', () => ({ timeZone: canary, headline: 'after' }));
+    // The endpoint still works for its owner's own events, which arrive after Kay's change.
+    await pushOwnPatch(owner(server, ops), 'profiles', () => ({ headline: 'still here' }));
+    await eventually(() => {
+      expect(admins.received.some((r) => r.body.includes('still here'))).toBe(true);
+    });
+    // Nothing about Kay was even queued for it (so none can arrive late).
+    const queued = await server.server.store.webhooks.listDeliveries(all.endpoint.id, { limit: 50 });
+    expect(queued.filter((d) => d.subjectId === kay.userId)).toHaveLength(1);
+    const since = admins.received.slice(heardBefore);
+    expect(since.filter((r) => r.body.includes(kay.userId) || r.body.includes(canary))).toEqual([]);
+    expect(verified(all.secret, since.at(-1))).toMatchObject({
+      data: { userId: ops.userId, profile: { headline: 'still here' } },
+    });
+  });
 });
 
 describe.runIf(dialects.includes('postgres'))('webhook queue shared by two servers on PostgreSQL', () => {
   it('delivers every event exactly once when two workers claim from one queue', async () => {
     const first = await startTestServer({ dialect: 'postgres', env: FAST });
     const second = await startTestServer({ databaseUrl: first.databaseUrl, env: FAST });
-    const hook = await new Receiver().start();
+    const hook = await new WebhookReceiver().start();
     try {
       const jon = await first.createUser('jon');
       const { endpoint } = await createOn(first, jon, hook.url);

@@ -1,4 +1,7 @@
 // Contact information (emails and phones with their verification state), postal addresses and links.
+import { useMemo } from 'react';
+import { z } from 'zod';
+import { normalisePhone, PHONE_INPUT_MAX } from '#shared/entities/phone';
 import {
   EmailValue,
   LinkValue,
@@ -20,7 +23,33 @@ const NewEmail = EmailValue.omit({ verified: true, primary: true }).transform((v
   verified: false,
   primary: false,
 }));
-const NewPhone = PhoneValue.omit({ verified: true }).transform((value) => ({ ...value, verified: false }));
+
+/** The region of a language tag (en-GB → GB), used to read national phone numbers. */
+function regionOf(tag: string | null): string | undefined {
+  if (tag === null) return undefined;
+  try {
+    return new Intl.Locale(tag).region;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A phone number as people type it — international or national, with spaces, dashes or brackets —
+ * checked with libphonenumber and stored in E.164, the one form the profile holds.
+ */
+function newPhoneSchema(region: string | undefined) {
+  return PhoneValue.pick({ label: true })
+    .extend({ number: z.string().max(PHONE_INPUT_MAX) })
+    .transform((value, context) => {
+      const parsed = normalisePhone(value.number, region);
+      if (!parsed.ok) {
+        context.addIssue({ code: 'custom', message: parsed.message, path: ['number'] });
+        return z.NEVER;
+      }
+      return { number: parsed.e164, label: value.label, verified: false };
+    });
+}
 
 function VerificationBadge({ verified }: { readonly verified: boolean }) {
   return verified ? <Badge tone="success">Verified</Badge> : <Badge tone="warning">Not verified</Badge>;
@@ -31,6 +60,8 @@ export function ContactInfoCard({ profile }: { readonly profile: ProfileDoc }) {
   const phones = useSetField('phones');
   const entryKey = [...profile.emails, ...profile.phones].map((entry) => `${entry.id}@${entry.at}`).join(',');
   const verifications = useContactVerifications(entryKey);
+  const region = regionOf(profile.locale) ?? regionOf(navigator.language);
+  const newPhone = useMemo(() => newPhoneSchema(region), [region]);
   return (
     <Card
       id="contact"
@@ -80,15 +111,19 @@ export function ContactInfoCard({ profile }: { readonly profile: ProfileDoc }) {
           noun="phone number"
           emptyText="Numbers are stored in international form, e.g. +14155550123."
           onRemove={phones.remove}
-          addSchema={NewPhone}
+          addSchema={newPhone}
           onAdd={phones.add}
           inputs={[
             {
               name: 'number',
               label: 'Phone number',
               type: 'tel',
-              placeholder: '+14155550123',
+              placeholder: '+1 415 555 0123',
               autoComplete: 'tel',
+              hint:
+                region === undefined
+                  ? 'Start with + and the country code.'
+                  : `With + and the country code, or as a number in ${region}.`,
             },
             { name: 'label', label: 'Label', placeholder: 'mobile, work…' },
           ]}
