@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { AccountMenu } from '../features/accounts/account-menu.tsx';
 import { SyncPanel } from '../features/sync/sync-panel.tsx';
+import { SignInAgainNotice } from '../features/sync/sign-in-again.tsx';
 import { SyncStatusButton } from '../features/sync/sync-status-button.tsx';
 import { useIsAdmin } from '../features/admin/use-is-admin.ts';
 import { Icon } from '../ui/icons.tsx';
@@ -95,6 +96,13 @@ export function Shell({ route, children }: { readonly route: Route; readonly chi
       <main className="content" id="main" ref={mainRef} tabIndex={-1}>
         <div className="content__inner">{children}</div>
       </main>
+      {syncOpen ? null : (
+        <SignInAgainNotice
+          onSignIn={() => {
+            setSyncOpen(true);
+          }}
+        />
+      )}
       <SyncPanel
         open={syncOpen}
         onClose={() => {

@@ -3,7 +3,7 @@
 // it is back online, then sends what was edited meanwhile.
 import { chromiumMissingReason } from './support/browser.ts';
 import { createAccount } from './support/accounts.ts';
-import { expect, test } from './support/fixtures.ts';
+import { expect, expectAccessible, screenshot, test } from './support/fixtures.ts';
 import type { AppPage } from './support/app-page.ts';
 
 const missing = chromiumMissingReason();
@@ -35,7 +35,8 @@ test('ending a session on another device signs that device out, and the event is
 
   await endOtherBrowserSession(laptop.app);
   await expect(phone.app.syncButton).toHaveAttribute('data-phase', 'signed-out', { timeout: 30_000 });
-  await expect(phone.app.syncButton).toContainText('Sign in to sync');
+  await expect(phone.app.syncButton).toContainText('Signed out');
+  await expect(phone.page.getByTestId('sign-in-again')).toContainText('Sign in again to sync');
 
   const events = laptop.app.card('Security events');
   await laptop.page.reload();
@@ -60,6 +61,7 @@ test('a sign-in that ends while offline keeps the data editable and asks to sign
   // Offline, nothing is known yet: editing goes on as usual.
   await travelling.app.saveForm('About you', { Headline: 'Edited on the train' });
   await travelling.app.expectPending(1);
+  await expect(travelling.page.getByTestId('sign-in-again')).toHaveCount(0);
 
   // Back online the refused sign-in shows, the edit is still there and still waiting.
   await travelling.setOffline(false);
@@ -68,13 +70,19 @@ test('a sign-in that ends while offline keeps the data editable and asks to sign
   await travelling.app.expectPending(1);
   await travelling.app.saveForm('About you', { Headline: 'Edited on the train, then at home' });
 
-  const panel = await travelling.app.openSyncPanel();
+  const notice = travelling.page.getByTestId('sign-in-again');
+  await expect(notice).toContainText('Your changes are kept on this device');
+  await expectAccessible(travelling.page, 'sign in again notice');
+  await screenshot(travelling.page, 'sign-in-again');
+  await notice.getByRole('button', { name: 'Sign in again' }).click();
+  const panel = travelling.page.getByRole('dialog', { name: 'Sync' });
   await expect(panel.getByText('Sign in again to sync')).toBeVisible();
   await expect(panel.getByLabel('Email', { exact: true })).toHaveValue(user.email);
   await panel.getByLabel('Password', { exact: true }).fill(user.password);
   await panel.getByRole('button', { name: 'Sign in' }).click();
   await travelling.app.waitSynced(30_000);
   await travelling.app.closeDialog();
+  await expect(notice).toHaveCount(0);
 
   await home.app.go('#/profile');
   await expect(home.app.field('About you', 'Headline')).toHaveValue('Edited on the train, then at home', {

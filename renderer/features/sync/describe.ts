@@ -15,7 +15,8 @@ export const phaseLabel: Record<SyncPhase, string> = {
   offline: 'Offline',
   syncing: 'Syncing',
   online: 'Synced',
-  'signed-out': 'Sign in to sync',
+  // Short enough for the fixed-width indicator; the notice and the sync panel say what to do.
+  'signed-out': 'Signed out',
   connecting: 'Connecting',
 };
 
