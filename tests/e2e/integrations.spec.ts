@@ -154,3 +154,68 @@ test('verify a secondary email and a phone, then receive a signed webhook for a 
     await receiver.stop();
   }
 });
+
+test('send a test event, resend it with the same id, disable, enable and delete a webhook', async ({
+  devices,
+  server,
+}) => {
+  const receiver = await new WebhookReceiver().start();
+  try {
+    const user = await createAccount(server, 'Katherine Johnson');
+    const { app, page } = await devices.open('katherine');
+    await app.signIn(user);
+    await app.go('#/settings/integrations');
+    const newWebhook = app.form('New webhook');
+    await newWebhook.getByLabel('Endpoint address').fill(receiver.url);
+    await newWebhook.getByRole('checkbox', { name: /Account deletion/ }).check();
+    await newWebhook.getByRole('button', { name: 'Create webhook' }).click();
+    const secret = (await page.getByTestId('webhook-secret').textContent()) ?? '';
+    await page.getByRole('button', { name: 'I’ve saved it' }).click();
+    const endpoint = page.getByTestId('webhook-endpoint');
+    await expect(endpoint).toContainText('Account deletion');
+
+    await endpoint.getByRole('button', { name: 'Send test event', exact: true }).click();
+    await expect(endpoint.getByText('Test event queued; its delivery shows in the log.')).toBeVisible();
+    const log = endpoint.getByRole('region', { name: 'Delivery log' });
+    const delivery = log.getByTestId('webhook-delivery');
+    // The open log looks again by itself until the delivery has settled.
+    await expect(delivery).toHaveAttribute('data-status', 'succeeded', { timeout: 20_000 });
+    await expect(delivery).toContainText('Test event');
+    expect(receiver.received).toHaveLength(1);
+    const first = receiver.received[0];
+    if (first === undefined) throw new Error('the receiver got nothing');
+    expect(WebhookPayload.parse(new Webhook(secret).verify(first.body, first.headers)).type).toBe(
+      'webhook.test',
+    );
+
+    await delivery.getByRole('button', { name: /^Resend Test event/ }).click();
+    await expect.poll(() => receiver.received.length, { timeout: 20_000 }).toBe(2);
+    expect(receiver.received[1]?.headers['webhook-id']).toBe(first.headers['webhook-id']);
+    expect(receiver.received[1]?.body).toBe(first.body);
+    await expect(async () => {
+      await log.getByRole('button', { name: 'Refresh' }).click();
+      await expect(delivery).toHaveAttribute('data-status', 'succeeded', { timeout: 2_000 });
+      await expect(delivery).toContainText('Attempts2', { timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
+
+    await endpoint.getByRole('button', { name: 'Disable', exact: true }).click();
+    await expect(endpoint.getByText('Disabled', { exact: true })).toBeVisible();
+    await expect(endpoint).toContainText('Disabled: disabled by its owner');
+    await expect(endpoint.getByRole('button', { name: 'Send test event', exact: true })).toBeDisabled();
+    // The log stays open: nothing can be resent to a disabled endpoint.
+    await expect(endpoint.getByRole('button', { name: /^Resend Test event/ })).toBeDisabled();
+    await endpoint.getByRole('button', { name: 'Enable', exact: true }).click();
+    await expect(endpoint.getByText('Active', { exact: true })).toBeVisible();
+    await expect(endpoint.getByRole('button', { name: 'Send test event', exact: true })).toBeEnabled();
+
+    await endpoint.getByRole('button', { name: 'Delete', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete this webhook?' });
+    await expect(confirm).toBeVisible();
+    await expectAccessible(page, 'delete webhook confirmation');
+    await confirm.getByRole('button', { name: 'Delete webhook' }).click();
+    await expect(page.getByText('No webhooks')).toBeVisible();
+    await expect(endpoint).toHaveCount(0);
+  } finally {
+    await receiver.stop();
+  }
+});

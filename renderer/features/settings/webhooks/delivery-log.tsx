@@ -7,7 +7,7 @@ import { useFormatter, type Formatter } from '../../../app/format.ts';
 import { Button } from '../../../ui/button.tsx';
 import { Badge, Banner, EmptyState, Loading } from '../../../ui/feedback.tsx';
 import { useSettings } from '../../own-docs.ts';
-import { deliveryStatusLabels, eventLabels, useDeliveryLog, useWebhookActions } from './queries.ts';
+import { deliveryStatusLabels, eventLabels, LOG_PAGE, useDeliveryLog, useWebhookActions } from './queries.ts';
 
 const statusTones: Record<DeliveryStatus, 'success' | 'warning' | 'danger' | 'accent' | undefined> = {
   succeeded: 'success',
@@ -29,14 +29,17 @@ export function DeliveryLog({
   endpointId,
   endpointActive,
   refreshToken,
+  onProgress,
 }: {
   readonly endpointId: string;
   readonly endpointActive: boolean;
   /** Changes when something was queued from outside the log (a test event), to look again. */
   readonly refreshToken: number;
+  /** An attempt was recorded: the endpoint's own status may have changed with it. */
+  readonly onProgress: () => void;
 }) {
   const format = useFormatter(useSettings());
-  const { state, reload } = useDeliveryLog(endpointId);
+  const { state, reload } = useDeliveryLog(endpointId, onProgress);
   const actions = useWebhookActions();
   const [seenToken, setSeenToken] = useState(refreshToken);
   const [error, setError] = useState<string | undefined>(undefined);
@@ -88,6 +91,9 @@ export function DeliveryLog({
           ))}
         </ol>
       )}
+      {state.kind === 'ready' && state.data.deliveries.length >= LOG_PAGE ? (
+        <p className="muted">Showing the newest {LOG_PAGE} deliveries.</p>
+      ) : null}
     </section>
   );
 }

@@ -127,7 +127,12 @@ export function EndpointItem({
       </div>
       {logOpen ? (
         <div id={logId}>
-          <DeliveryLog endpointId={endpoint.id} endpointActive={active} refreshToken={logToken} />
+          <DeliveryLog
+            endpointId={endpoint.id}
+            endpointActive={active}
+            refreshToken={logToken}
+            onProgress={onChanged}
+          />
         </div>
       ) : null}
       <Dialog

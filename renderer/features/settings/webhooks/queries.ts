@@ -36,9 +36,17 @@ export function useWebhookEndpoints() {
   return useRemote(webhookRoutes.list, {});
 }
 
-/** The delivery log of one endpoint, newest first. */
-export function useDeliveryLog(endpointId: string) {
-  const { state, reload } = useRemote(webhookRoutes.deliveries, { query: { endpointId } });
+/** How many deliveries the log shows: the newest. */
+export const LOG_PAGE = 50;
+
+/**
+ * The delivery log of one endpoint, newest first. `onProgress` runs whenever an attempt has been
+ * recorded, since attempts change the endpoint too (its failure run, or disabling it).
+ */
+export function useDeliveryLog(endpointId: string, onProgress: () => void) {
+  const { state, reload } = useRemote(webhookRoutes.deliveries, {
+    query: { endpointId, limit: LOG_PAGE },
+  });
   const unsettled = state.kind === 'ready' && state.data.deliveries.some(isUnsettled);
   useEffect(() => {
     if (!unsettled) return undefined;
@@ -47,6 +55,13 @@ export function useDeliveryLog(endpointId: string) {
       clearInterval(timer);
     };
   }, [unsettled, reload]);
+  const progress =
+    state.kind === 'ready'
+      ? state.data.deliveries.map((delivery) => `${delivery.id}:${delivery.attempts}`).join(',')
+      : '';
+  useEffect(() => {
+    if (progress !== '') onProgress();
+  }, [progress, onProgress]);
   return { state, reload };
 }
 
