@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import { CreateWebhookBody, type WebhookEndpoint } from '#shared/contract/webhooks';
+import { CreateWebhookBody, type WebhookDelivery, type WebhookEndpoint } from '#shared/contract/webhooks';
 import { newDocument } from '#shared/policy/table';
 import type { AccountRuntime } from '../../renderer/app/runtime.ts';
 import { WebhooksSection } from '../../renderer/features/settings/webhooks/webhooks-section.tsx';
@@ -24,15 +24,23 @@ function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 }
 
-/** The webhook routes of a server, in memory: lists, creates (refusing one host), records calls. */
-function fakeServer() {
+/**
+ * The webhook routes of a server, in memory: lists endpoints and a delivery log, creates (refusing
+ * one host), and records the calls.
+ */
+function fakeServer(endpoints: WebhookEndpoint[] = [], deliveries: WebhookDelivery[] = []) {
   const requests: Request[] = [];
-  const endpoints: WebhookEndpoint[] = [];
   const fetchImpl: typeof fetch = (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const method = init?.method ?? 'GET';
     const body: unknown = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
     requests.push({ method, path: url.pathname, body });
+    if (url.origin === API_BASE && url.pathname === '/api/webhooks/deliveries') {
+      const endpointId = url.searchParams.get('endpointId');
+      return Promise.resolve(
+        json(200, { deliveries: deliveries.filter((d) => d.endpointId === endpointId) }),
+      );
+    }
     if (url.origin !== API_BASE || url.pathname !== '/api/webhooks') {
       return Promise.reject(new TypeError('offline'));
     }
@@ -63,7 +71,7 @@ function fakeServer() {
   return {
     fetchImpl,
     creates: () => requests.filter((r) => r.method === 'POST').map((r) => r.body),
-    lists: () => requests.filter((r) => r.method === 'GET').length,
+    lists: () => requests.filter((r) => r.method === 'GET' && r.path === '/api/webhooks').length,
   };
 }
 
@@ -76,12 +84,14 @@ afterEach(async () => {
   runtime = undefined;
 });
 
-async function renderSection(role: 'user' | 'admin' = 'user') {
-  const server = fakeServer();
+async function renderSection(role: 'user' | 'admin' = 'user', server = fakeServer()) {
   runtime = await openTestRuntime({}, {}, server.fetchImpl);
   await runtime.db.accounts.insert({ ...newDocument('account', USER_ID), email: 'me@example.test', role });
   renderWith(runtime, <WebhooksSection />);
-  await screen.findByText('No webhooks');
+  await screen.findByRole('heading', { name: 'Your webhooks' });
+  await waitFor(() => {
+    expect(screen.queryByText('Loading webhooks…')).toBeNull();
+  });
   return server;
 }
 
@@ -180,5 +190,99 @@ describe('the signing secret', () => {
     expect(screen.queryByTestId('webhook-secret')).toBeNull();
     expect(document.body.textContent).not.toContain(SECRET);
     expect(screen.getByTestId('webhook-endpoint')).toBeTruthy();
+  });
+});
+
+describe('endpoint list and delivery log', () => {
+  const base = {
+    url: 'https://crm.example.com/hooks',
+    events: ['profile.updated' as const],
+    scope: 'own' as const,
+    createdAt: '2026-11-20T09:00:00.000Z',
+  };
+  const failing: WebhookEndpoint = {
+    ...base,
+    id: 'ep_failing00000',
+    description: 'CRM sync',
+    status: 'active',
+    disabledReason: null,
+    failingSince: '2026-11-27T08:00:00.000Z',
+  };
+  const disabled: WebhookEndpoint = {
+    ...base,
+    id: 'ep_disabled0000',
+    description: 'Old backup',
+    status: 'disabled',
+    disabledReason: 'failed for 5 days',
+    failingSince: '2026-11-22T08:00:00.000Z',
+  };
+  const retrying: WebhookDelivery = {
+    id: 'msg_retrying0000',
+    endpointId: failing.id,
+    eventType: 'profile.updated',
+    subjectId: USER_ID,
+    status: 'pending',
+    attempts: 3,
+    createdAt: '2026-11-27T08:00:00.000Z',
+    lastAttemptAt: '2026-11-27T08:05:00.000Z',
+    nextAttemptAt: '2026-11-27T08:25:00.000Z',
+    deliveredAt: null,
+    lastStatusCode: 503,
+    lastError: 'HTTP 503',
+    payload: JSON.stringify({ type: 'profile.updated', data: { changedFields: ['headline'] } }),
+  };
+
+  it('shows each status with its reason, and a log entry with its attempts, answer and error', async () => {
+    const user = userEvent.setup();
+    await renderSection('user', fakeServer([failing, disabled], [retrying]));
+    const [first, second] = screen.getAllByTestId('webhook-endpoint');
+    if (first === undefined || second === undefined) throw new Error('expected two endpoints');
+    expect(within(first).getByText('Active')).toBeTruthy();
+    expect(first.textContent).toMatch(/Failing since/);
+    expect(within(second).getByText('Disabled')).toBeTruthy();
+    expect(second.textContent).toContain('Disabled: failed for 5 days');
+    expect(within(second).getByRole<HTMLButtonElement>('button', { name: 'Send test event' }).disabled).toBe(
+      true,
+    );
+    expect(within(second).getByRole('button', { name: 'Enable' })).toBeTruthy();
+
+    const toggle = within(first).getByRole('button', { name: 'Delivery log' });
+    await user.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    const entry = await within(first).findByTestId('webhook-delivery');
+    expect(entry.getAttribute('data-status')).toBe('pending');
+    expect(within(entry).getByText('Waiting to retry')).toBeTruthy();
+    expect(within(entry).getByText('3')).toBeTruthy();
+    expect(within(entry).getByText('HTTP 503', { selector: 'dd' })).toBeTruthy();
+    expect(within(entry).getByText('Next attempt')).toBeTruthy();
+    expect(within(entry).getByText('Last error')).toBeTruthy();
+    expect(entry.textContent).toContain('webhook-id msg_retrying0000');
+    expect(entry.querySelector('pre')?.textContent).toContain('"changedFields"');
+  });
+});
+
+describe('offline', () => {
+  it('lists the webhooks last synced to this device, read-only', async () => {
+    runtime = await openTestRuntime(
+      {},
+      {
+        webhooks: [
+          {
+            id: 'ep_synced000000',
+            url: 'https://crm.example.com/hooks',
+            events: ['profile.updated', 'account.deleted'],
+            createdAt: '2026-11-20T09:00:00.000Z',
+            status: 'disabled',
+          },
+        ],
+      },
+    );
+    renderWith(runtime, <WebhooksSection />);
+    const card = within(await screen.findByRole('region', { name: 'Your webhooks' }));
+    expect(await card.findByText(/Offline: showing the webhooks last synced to this device/)).toBeTruthy();
+    expect(card.getByText('https://crm.example.com/hooks')).toBeTruthy();
+    expect(card.getByText('Disabled')).toBeTruthy();
+    expect(card.getByText(/Profile changed, Account deletion/)).toBeTruthy();
+    expect(card.queryByRole('button')).toBeNull();
   });
 });

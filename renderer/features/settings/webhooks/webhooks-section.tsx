@@ -7,7 +7,7 @@ import { Card } from '../../../ui/card.tsx';
 import { Badge, EmptyState, Loading } from '../../../ui/feedback.tsx';
 import { useAccount, useSettings } from '../../own-docs.ts';
 import { EndpointItem } from './endpoint-item.tsx';
-import { useWebhookEndpoints } from './queries.ts';
+import { eventLabels, useWebhookEndpoints } from './queries.ts';
 import { SecretOnce } from './secret-once.tsx';
 import { NewWebhookForm, type CreatedWebhook } from './webhook-form.tsx';
 import './webhooks.css';
@@ -92,7 +92,8 @@ function SyncedWebhooks({
             )}
           </div>
           <p className="muted">
-            {webhook.events.join(', ')} · created {format.date(webhook.createdAt)}
+            {webhook.events.map((event) => eventLabels[event]).join(', ')} · created{' '}
+            {format.date(webhook.createdAt)}
           </p>
         </li>
       ))}
