@@ -9,9 +9,9 @@ const COUNTER_DIGITS = 5;
 const MAX_COUNTER = 10 ** COUNTER_DIGITS - 1;
 
 export const NodeId = z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'node id: 1–40 letters, digits or _');
-export const Hlc = z
-  .string()
-  .regex(/^\d{15}-\d{5}-[A-Za-z0-9_]{1,40}$/, 'expected a hybrid logical clock string');
+/** The text form of a clock: wall time, counter, node id (see formatHlc). */
+export const HLC_PATTERN = /^\d{15}-\d{5}-[A-Za-z0-9_]{1,40}$/;
+export const Hlc = z.string().regex(HLC_PATTERN, 'expected a hybrid logical clock string');
 export type Hlc = z.infer<typeof Hlc>;
 
 export interface HlcTimestamp {

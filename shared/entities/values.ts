@@ -23,34 +23,51 @@ export const Birthday = IsoDate.refine((value) => value >= '1900-01-01', {
   error: 'a birthday must be after 1900',
 });
 
-/** A BCP 47 language tag that the platform's Intl understands. */
-export const LanguageTag = z
-  .string()
-  .max(35)
-  .refine(isLanguageTag, { error: 'expected a language tag such as en or pt-BR' });
+/**
+ * Answers of a pure check, remembered: every document parse checks its locale and time zone, and
+ * asking Intl (building a DateTimeFormat) was several per cent of the server's push time
+ * (bench/push-throughput.ts). Only a bounded number of distinct values is kept.
+ */
+function memoized(check: (value: string) => boolean, limit = 1024): (value: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (value) => {
+    let answer = answers.get(value);
+    if (answer === undefined) {
+      answer = check(value);
+      if (answers.size < limit) answers.set(value, answer);
+    }
+    return answer;
+  };
+}
 
-function isLanguageTag(value: string): boolean {
+const isLanguageTag = memoized((value) => {
   try {
     return Intl.getCanonicalLocales(value).length === 1;
   } catch {
     return false;
   }
-}
+});
 
-/** An IANA time zone name the platform's Intl knows, e.g. Europe/Berlin. */
-export const TimeZone = z
-  .string()
-  .max(64)
-  .refine(isTimeZone, { error: 'expected a time zone such as Europe/Berlin' });
-
-function isTimeZone(value: string): boolean {
+const isTimeZone = memoized((value) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
     return true;
   } catch {
     return false;
   }
-}
+});
+
+/** A BCP 47 language tag that the platform's Intl understands. */
+export const LanguageTag = z
+  .string()
+  .max(35)
+  .refine(isLanguageTag, { error: 'expected a language tag such as en or pt-BR' });
+
+/** An IANA time zone name the platform's Intl knows, e.g. Europe/Berlin. */
+export const TimeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, { error: 'expected a time zone such as Europe/Berlin' });
 
 export const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM');
 

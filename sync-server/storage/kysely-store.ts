@@ -36,6 +36,7 @@ import {
   upsertCode,
 } from './code-queries.ts';
 import { KyselyContactStore, type ContactStore } from './contact-queries.ts';
+import { GroupCommit } from './group-commit.ts';
 import { selectChanges, selectDirectory } from './feeds.ts';
 import { toSeq, toStoredDoc } from './rows.ts';
 import { CHANGES_COUNTER, type Database } from './schema.ts';
@@ -205,12 +206,22 @@ export class KyselyStore implements SyncStore {
     id: string,
     decide: (current: StoredDoc | undefined) => WriteDecision<T>,
   ): Promise<T> {
-    const { result, events } = await this.db
-      .transaction()
-      .execute((trx) => this.#writeInTransaction(trx, collection, id, decide));
+    // Concurrent writes (pushes from many devices) share a transaction; see group-commit.ts.
+    const { result, events } = await this.#groupCommit.submit({
+      lockKey: `${collection}/${id}`,
+      lock: (trx) => this.engine.lockDocument(trx, collection, id),
+      run: (trx) => this.#writeLocked(trx, collection, id, decide),
+    });
     this.engine.afterCommit(events);
     return result;
   }
+
+  readonly #groupCommit = new GroupCommit<Transaction<Database>>({
+    transaction: (body) => this.db.transaction().execute(body),
+    execute: async (trx, statement) => {
+      await sql.raw(statement).execute(trx);
+    },
+  });
 
   async #writeInTransaction<T>(
     trx: Transaction<Database>,
@@ -219,6 +230,16 @@ export class KyselyStore implements SyncStore {
     decide: (current: StoredDoc | undefined) => WriteDecision<T>,
   ): Promise<WriteOutcome<T>> {
     await this.engine.lockDocument(trx, collection, id);
+    return this.#writeLocked(trx, collection, id, decide);
+  }
+
+  /** The write itself, once the caller holds the document's lock (see StoreDialect.lockDocument). */
+  async #writeLocked<T>(
+    trx: Transaction<Database>,
+    collection: SyncedCollection,
+    id: string,
+    decide: (current: StoredDoc | undefined) => WriteDecision<T>,
+  ): Promise<WriteOutcome<T>> {
     const row = await trx
       .selectFrom('documents')
       .selectAll()
