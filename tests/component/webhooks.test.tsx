@@ -5,7 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import { CreateWebhookBody, type WebhookDelivery, type WebhookEndpoint } from '#shared/contract/webhooks';
+import {
+  CreateWebhookBody,
+  UpdateWebhookBody,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+} from '#shared/contract/webhooks';
 import { newDocument } from '#shared/policy/table';
 import type { AccountRuntime } from '../../renderer/app/runtime.ts';
 import { WebhooksSection } from '../../renderer/features/settings/webhooks/webhooks-section.tsx';
@@ -41,6 +46,17 @@ function fakeServer(endpoints: WebhookEndpoint[] = [], deliveries: WebhookDelive
         json(200, { deliveries: deliveries.filter((d) => d.endpointId === endpointId) }),
       );
     }
+    if (url.origin === API_BASE && url.pathname === '/api/webhooks/update') {
+      const change = UpdateWebhookBody.parse(body);
+      const index = endpoints.findIndex((endpoint) => endpoint.id === change.endpointId);
+      const current = endpoints[index];
+      if (current === undefined)
+        return Promise.resolve(json(404, { error: { code: 'not_found', message: 'No such webhook.' } }));
+      const { endpointId: _id, enabled: _enabled, ...fields } = change;
+      const endpoint = { ...current, ...fields };
+      endpoints[index] = endpoint;
+      return Promise.resolve(json(200, { endpoint }));
+    }
     if (url.origin !== API_BASE || url.pathname !== '/api/webhooks') {
       return Promise.reject(new TypeError('offline'));
     }
@@ -70,7 +86,9 @@ function fakeServer(endpoints: WebhookEndpoint[] = [], deliveries: WebhookDelive
   };
   return {
     fetchImpl,
-    creates: () => requests.filter((r) => r.method === 'POST').map((r) => r.body),
+    creates: () =>
+      requests.filter((r) => r.method === 'POST' && r.path === '/api/webhooks').map((r) => r.body),
+    updates: () => requests.filter((r) => r.path === '/api/webhooks/update').map((r) => r.body),
     lists: () => requests.filter((r) => r.method === 'GET' && r.path === '/api/webhooks').length,
   };
 }
@@ -258,6 +276,51 @@ describe('endpoint list and delivery log', () => {
     expect(within(entry).getByText('Last error')).toBeTruthy();
     expect(entry.textContent).toContain('webhook-id msg_retrying0000');
     expect(entry.querySelector('pre')?.textContent).toContain('"changedFields"');
+  });
+});
+
+describe('changing a webhook', () => {
+  const endpoint: WebhookEndpoint = {
+    id: 'ep_changeme0000',
+    url: 'https://crm.example.com/hooks',
+    description: 'CRM sync',
+    events: ['profile.updated'],
+    scope: 'own',
+    status: 'active',
+    disabledReason: null,
+    createdAt: '2026-11-20T09:00:00.000Z',
+    failingSince: null,
+  };
+
+  it('edits address, description and events in place with the same checks as creating', async () => {
+    const user = userEvent.setup();
+    const server = await renderSection('user', fakeServer([{ ...endpoint }]));
+    const item = within(screen.getByTestId('webhook-endpoint'));
+    await user.click(item.getByRole('button', { name: 'Change' }));
+    const edit = within(item.getByRole('form', { name: `Change webhook ${endpoint.url}` }));
+    expect(edit.getByLabelText<HTMLInputElement>('Description').value).toBe('CRM sync');
+
+    await user.click(edit.getByRole('checkbox', { name: /Profile changed/ }));
+    await user.click(edit.getByRole('button', { name: 'Save changes' }));
+    expect(await edit.findByText('choose at least one event')).toBeTruthy();
+    expect(server.updates()).toEqual([]);
+
+    await user.click(edit.getByRole('checkbox', { name: /Settings changed/ }));
+    await user.clear(edit.getByLabelText('Description'));
+    await user.type(edit.getByLabelText('Description'), 'CRM settings sync');
+    await user.click(edit.getByRole('button', { name: 'Save changes' }));
+    expect(await item.findByText('Changes saved.')).toBeTruthy();
+    expect(server.updates()).toEqual([
+      {
+        endpointId: endpoint.id,
+        url: endpoint.url,
+        description: 'CRM settings sync',
+        events: ['settings.updated'],
+      },
+    ]);
+    expect(item.queryByRole('form')).toBeNull();
+    expect(await item.findByText('CRM settings sync')).toBeTruthy();
+    expect(item.getByText('Settings changed')).toBeTruthy();
   });
 });
 

@@ -59,6 +59,8 @@ test('verify a secondary email and a phone, then receive a signed webhook for a 
   devices,
   server,
 }) => {
+  // Two verification round trips, a delivery and three accessibility scans: long on a busy machine.
+  test.slow();
   const receiver = await new WebhookReceiver().start();
   const receiverUrl = receiver.url;
   try {

@@ -1,5 +1,5 @@
 // One registered webhook: its address, events and status (active, or disabled and why; failing
-// since when), and its actions — send a test event, disable or enable, delete, the delivery log.
+// since when), and its actions — send a test event, change, disable or enable, delete, the delivery log.
 import { useState } from 'react';
 import type { WebhookEndpoint } from '#shared/contract/webhooks';
 import { messageOf } from '../../../api/call-route.ts';
@@ -8,6 +8,7 @@ import { Button } from '../../../ui/button.tsx';
 import { Dialog } from '../../../ui/dialog.tsx';
 import { Badge, Banner } from '../../../ui/feedback.tsx';
 import { DeliveryLog } from './delivery-log.tsx';
+import { EditWebhookForm } from './edit-webhook-form.tsx';
 import { eventLabels, useWebhookActions } from './queries.ts';
 
 type Busy = 'test' | 'toggle' | 'delete' | undefined;
@@ -28,6 +29,7 @@ export function EndpointItem({
   const [logOpen, setLogOpen] = useState(false);
   const [logToken, setLogToken] = useState(0);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const [editing, setEditing] = useState(false);
   const active = endpoint.status === 'active';
   const name = endpoint.description !== '' ? endpoint.description : endpoint.url;
   const logId = `webhook-log-${endpoint.id}`;
@@ -99,6 +101,16 @@ export function EndpointItem({
         <Button size="small" busy={busy === 'test'} disabled={!active} onClick={sendTest}>
           Send test event
         </Button>
+        <Button
+          size="small"
+          aria-expanded={editing}
+          onClick={() => {
+            setNotice(undefined);
+            setEditing((open) => !open);
+          }}
+        >
+          Change
+        </Button>
         <Button size="small" busy={busy === 'toggle'} onClick={toggle}>
           {active ? 'Disable' : 'Enable'}
         </Button>
@@ -125,6 +137,19 @@ export function EndpointItem({
           Delete
         </Button>
       </div>
+      {editing ? (
+        <EditWebhookForm
+          endpoint={endpoint}
+          onSaved={() => {
+            setEditing(false);
+            setNotice({ tone: 'success', text: 'Changes saved.' });
+            onChanged();
+          }}
+          onCancel={() => {
+            setEditing(false);
+          }}
+        />
+      ) : null}
       {logOpen ? (
         <div id={logId}>
           <DeliveryLog

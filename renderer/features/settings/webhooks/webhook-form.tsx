@@ -1,34 +1,22 @@
 // The form that registers a webhook endpoint: address, description, the events it receives and,
 // for administrators, whose events. Validated with the contract's own request schema.
-import { useForm, type Path, type UseFormRegister } from 'react-hook-form';
-import { zodResolver } from '@hookform/resolvers/zod';
-import type { z } from 'zod';
+import { useForm, type UseFormRegister } from 'react-hook-form';
 import type { ResponseOf } from '#shared/contract/route';
-import { CreateWebhookBody, webhookEvents, webhookRoutes } from '#shared/contract/webhooks';
-import { AccordError } from '#shared/errors';
+import { webhookRoutes } from '#shared/contract/webhooks';
 import { messageOf } from '../../../api/call-route.ts';
 import { Button } from '../../../ui/button.tsx';
 import { Card } from '../../../ui/card.tsx';
 import { Banner } from '../../../ui/feedback.tsx';
-import { Checkbox, TextField } from '../../../ui/field.tsx';
 import { useCall } from '../../server-data.ts';
-import { eventLabels } from './queries.ts';
+import {
+  fieldOfFailure,
+  WebhookFields,
+  webhookResolver,
+  type WebhookInput,
+  type WebhookValues,
+} from './webhook-fields.tsx';
 
-type WebhookInput = z.input<typeof CreateWebhookBody>;
-type WebhookValues = z.output<typeof CreateWebhookBody>;
 export type CreatedWebhook = ResponseOf<typeof webhookRoutes.create>;
-
-const formFields: readonly Path<WebhookInput>[] = ['url', 'description', 'events', 'scope'];
-
-// The contract's event list has no message of its own for "none chosen"; the form words it here.
-const resolver = zodResolver(CreateWebhookBody, {
-  error: (issue) =>
-    issue.code === 'too_small' && issue.origin === 'array' ? 'choose at least one event' : undefined,
-});
-
-function isFormField(name: string | undefined): name is Path<WebhookInput> {
-  return formFields.some((field) => field === name);
-}
 
 export function NewWebhookForm({
   isAdmin,
@@ -39,7 +27,7 @@ export function NewWebhookForm({
 }) {
   const call = useCall();
   const form = useForm<WebhookInput, unknown, WebhookValues>({
-    resolver,
+    resolver: webhookResolver,
     defaultValues: { url: '', description: '', events: ['profile.updated'], scope: 'own' },
   });
   const { errors, isSubmitting } = form.formState;
@@ -50,13 +38,7 @@ export function NewWebhookForm({
       form.reset();
       onCreated(created);
     } catch (failure) {
-      // The server names the field it refused (e.g. an address on a private network).
-      const field = failure instanceof AccordError ? failure.field : undefined;
-      form.setError(
-        isFormField(field) ? field : 'root',
-        { message: messageOf(failure) },
-        { shouldFocus: true },
-      );
+      form.setError(fieldOfFailure(failure), { message: messageOf(failure) }, { shouldFocus: true });
     }
   });
 
@@ -77,46 +59,7 @@ export function NewWebhookForm({
               {errors.root.message}
             </Banner>
           ) : null}
-          <TextField
-            label="Endpoint address"
-            type="url"
-            inputMode="url"
-            placeholder="https://example.com/hooks/accord"
-            hint="An https address on the public internet."
-            error={errors.url?.message}
-            {...form.register('url')}
-          />
-          <TextField
-            label="Description"
-            hint="Optional, so you recognise it later, e.g. “CRM sync”."
-            error={errors.description?.message}
-            {...form.register('description')}
-          />
-          <fieldset
-            className="fieldset"
-            aria-describedby={errors.events ? 'webhook-events-error' : undefined}
-          >
-            <legend className="ui-field__label">Events</legend>
-            <div className="stack-sm">
-              {webhookEvents.map((event) => (
-                <Checkbox
-                  key={event}
-                  label={
-                    <>
-                      {eventLabels[event]} <span className="muted mono">{event}</span>
-                    </>
-                  }
-                  value={event}
-                  {...form.register('events')}
-                />
-              ))}
-            </div>
-            {errors.events?.message !== undefined ? (
-              <p className="text-danger" id="webhook-events-error">
-                {errors.events.message}
-              </p>
-            ) : null}
-          </fieldset>
+          <WebhookFields register={form.register} errors={errors} />
           {isAdmin ? <ScopeChoice register={form.register} /> : null}
         </div>
       </Card>
