@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { deepEqual } from '#shared/canonical';
+import { compareHlc } from '#shared/hlc';
 import { putEntry, removeEntry } from '#shared/merge/set';
 import type { AnySetEntry } from '#shared/policy/set-entry';
 import { pushRow } from '../helpers/owner-api.ts';
@@ -41,7 +42,7 @@ export type EditOp =
     };
 
 const token = fc.nat({ max: 9999 });
-const linkId = fc.constantFrom('l1', 'l2');
+const linkId = fc.constantFrom<'l1' | 'l2'>('l1', 'l2');
 const addOrRemove = fc.constantFrom<'add' | 'remove'>('add', 'remove');
 
 export const arbEditOp: fc.Arbitrary<EditOp> = fc.oneof(
@@ -121,6 +122,12 @@ export const arbConflictingOps: fc.Arbitrary<[EditOp, EditOp]> = fc.oneof(
   fc.tuple(linkId, token, fc.boolean()).map(([id, t, removeFirst]): [EditOp, EditOp] => [
     { kind: 'link', action: removeFirst ? 'remove' : 'add', id, token: t },
     { kind: 'link', action: removeFirst ? 'add' : 'remove', id, token: t + 1 },
+  ]),
+  // The same link added (or replaced) on both sides with different values: the two elements share
+  // an id whatever the devices held before, so the per-element clock decides.
+  fc.tuple(linkId, token).map(([id, t]): [EditOp, EditOp] => [
+    { kind: 'link', action: 'add', id, token: t },
+    { kind: 'link', action: 'add', id, token: t + 10_000 },
   ]),
   fc.boolean().map((value): [EditOp, EditOp] => [
     { kind: 'discoverable', value },
@@ -472,6 +479,151 @@ class OfflineConflict implements Command {
     `offlineConflict(d${this.first} ${describeOp(this.firstOp)} then d${this.second} ${describeOp(this.secondOp)})`;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Races on one set element
+
+type RaceTarget =
+  | { readonly field: 'links'; readonly id: 'l1' | 'l2' }
+  | { readonly field: 'contacts'; readonly who: 'viewer' | 'c1' }
+  | { readonly field: 'blocked' };
+
+/** What a device does in a race: add (or replace) the element, remove it, or edit something else. */
+type RaceMove = 'add' | 'remove' | 'other';
+
+export interface RacePlan {
+  readonly target: RaceTarget;
+  /** Make the element live on the server and on both devices first, so a removal removes something. */
+  readonly seed: boolean;
+  /** `a` edits offline; `b` edits the master (online) or offline too. */
+  readonly a: number;
+  readonly b: number;
+  readonly moveA: RaceMove;
+  readonly moveB: RaceMove;
+  readonly bOnline: boolean;
+  /** Which device edits first (the other one's stamp is usually the later one; skew may turn it). */
+  readonly aEditsFirst: boolean;
+  /** Which device comes back first when both were offline. */
+  readonly aReconnectsFirst: boolean;
+  readonly tokens: readonly [number, number];
+}
+
+function raceOp(target: RaceTarget, move: RaceMove, tokenValue: number): EditOp {
+  if (move === 'other') return { kind: 'text', field: 'bio', token: tokenValue };
+  switch (target.field) {
+    case 'links':
+      return { kind: 'link', action: move, id: target.id, token: tokenValue };
+    case 'contacts':
+      return { kind: 'contact', action: move, who: target.who };
+    case 'blocked':
+      return { kind: 'block', action: move };
+  }
+}
+
+function raceElementId(target: RaceTarget, viewerId: string): string {
+  switch (target.field) {
+    case 'links':
+      return target.id;
+    case 'contacts':
+      return target.who === 'viewer' ? viewerId : target.who;
+    case 'blocked':
+      return viewerId;
+  }
+}
+
+function elementOf(docs: Docs, field: string, id: string): AnySetEntry | undefined {
+  return elements(docs.profile, field).find((element) => element.id === id);
+}
+
+/** The later change of one element (a removal wins a tie, as DESIGN.md's set rule says). */
+function laterChange(candidates: readonly (AnySetEntry | undefined)[]): AnySetEntry | undefined {
+  let latest: AnySetEntry | undefined;
+  for (const entry of candidates) {
+    if (entry === undefined) continue;
+    const order = latest === undefined ? 1 : compareHlc(entry.at, latest.at);
+    if (order > 0 || (order === 0 && entry.removed && latest?.removed === false)) latest = entry;
+  }
+  return latest;
+}
+
+/**
+ * Two devices change the same element of a set (or one changes it and the other something else in
+ * the same document) while at least one is offline; then both come back. Every combination the
+ * set rule must get right: the same element edited on two offline devices, an offline removal
+ * against the master's older live element, a removal against a re-add, and the reverse of each.
+ * The model predicts the documents as after every command; on top, the element must end as its
+ * later change by clock, read from the devices' own stamps (unless the server refused the field).
+ */
+class ElementRace implements Command {
+  constructor(readonly plan: RacePlan) {}
+  check = () => this.plan.a !== this.plan.b;
+  async run(model: Model, world: World): Promise<void> {
+    const { target, a, b, moveA, moveB, bOnline, tokens } = this.plan;
+    const field = target.field;
+    const id = raceElementId(target, model.viewerId);
+    if (this.plan.seed) {
+      for (const index of [a, b]) if (!isOnline(model, index)) await goOnline(model, world, index);
+      if (elementOf(model.server, field, id)?.removed !== false) {
+        await onlineEdit(world, model, a, raceOp(target, 'add', 20_000 + tokens[0]));
+        await settle(world, model);
+      }
+    }
+    const rejectionsBefore = world.devices.map((handle) => handle.device.rejections.length);
+    const candidates: (AnySetEntry | undefined)[] = [elementOf(model.server, field, id)];
+    if (isOnline(model, a)) await new GoOffline(a).run(model, world);
+    if (!bOnline && isOnline(model, b)) await new GoOffline(b).run(model, world);
+
+    const editA = async () => {
+      await editOn(world, model, a, raceOp(target, moveA, tokens[0]));
+      candidates.push(elementOf(model.devices[a]?.fork ?? model.server, field, id));
+    };
+    const editB = async () => {
+      const state = model.devices[b];
+      if (state === undefined) throw new Error('no device');
+      const online = isOnline(model, b);
+      if (online) state.base = cloneDocs(model.server);
+      await editOn(world, model, b, raceOp(target, moveB, tokens[1] + 10_000));
+      candidates.push(elementOf(state.fork, field, id));
+      if (online) {
+        reconcile(model, b);
+        await settle(world, model);
+      }
+    };
+    if (this.plan.aEditsFirst) {
+      await editA();
+      await editB();
+    } else {
+      await editB();
+      await editA();
+    }
+    const back = bOnline || this.plan.aReconnectsFirst ? [a, b] : [b, a];
+    for (const index of back) if (!isOnline(model, index)) await goOnline(model, world, index);
+
+    const refused = world.devices.some((handle, index) =>
+      handle.device.rejections.slice(rejectionsBefore[index]).some((r) => r.field === field),
+    );
+    if (refused) return;
+    const expected = laterChange(candidates);
+    const actual = elementOf(await serverDocs(world), field, id);
+    expect(
+      actual,
+      `set merge: ${field} element ${id} must end as its later change (${JSON.stringify(candidates)})`,
+    ).toEqual(expected);
+  }
+  toString = () => {
+    const { target, seed, a, b, moveA, moveB, bOnline, aEditsFirst, aReconnectsFirst, tokens } = this.plan;
+    const what =
+      target.field === 'links'
+        ? `links ${target.id}`
+        : target.field === 'contacts'
+          ? `contacts ${target.who}`
+          : 'blocked';
+    return (
+      `elementRace(${what}${seed ? ', seeded' : ''}: d${a} ${moveA} offline, d${b} ${moveB} ${bOnline ? 'online' : 'offline'}, ` +
+      `${aEditsFirst ? `d${a}` : `d${b}`} edits first${bOnline ? '' : `, d${aReconnectsFirst ? a : b} back first`}, tokens ${tokens.join('/')})`
+    );
+  };
+}
+
 /** A push recorded earlier arrives again, late (I5): the server must change nothing. */
 class ReplayStalePush implements Command {
   constructor(readonly pick: number) {}
@@ -572,6 +724,46 @@ export async function probeAsViewer(world: World, model: Model): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 const device = fc.nat({ max: OWNER_DEVICES - 1 });
+/** Two different devices. */
+const twoDevices = fc
+  .tuple(device, fc.nat({ max: OWNER_DEVICES - 2 }))
+  .map(([a, k]): [number, number] => [a, (a + 1 + k) % OWNER_DEVICES]);
+
+const arbRaceTarget: fc.Arbitrary<RaceTarget> = fc.oneof(
+  { weight: 3, arbitrary: linkId.map((id): RaceTarget => ({ field: 'links', id })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .constantFrom('viewer' as const, 'c1' as const)
+      .map((who): RaceTarget => ({ field: 'contacts', who })),
+  },
+  { weight: 1, arbitrary: fc.constant<RaceTarget>({ field: 'blocked' }) },
+);
+
+/** At least one side touches the element. */
+const arbRaceMoves = fc.constantFrom<[RaceMove, RaceMove]>(
+  ['remove', 'add'],
+  ['add', 'remove'],
+  ['add', 'add'],
+  ['remove', 'remove'],
+  ['remove', 'other'],
+  ['other', 'remove'],
+  ['add', 'other'],
+  ['other', 'add'],
+);
+
+export const arbRacePlan: fc.Arbitrary<RacePlan> = fc
+  .record({
+    target: arbRaceTarget,
+    seed: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    devices: twoDevices,
+    moves: arbRaceMoves,
+    bOnline: fc.boolean(),
+    aEditsFirst: fc.boolean(),
+    aReconnectsFirst: fc.boolean(),
+    tokens: fc.tuple(token, token),
+  })
+  .map(({ devices: [a, b], moves: [moveA, moveB], ...rest }) => ({ ...rest, a, b, moveA, moveB }));
 
 /** Weighted by repetition (fc.commands picks uniformly among these). */
 export const commandArbitraries: fc.Arbitrary<Command>[] = [
@@ -589,6 +781,7 @@ export const commandArbitraries: fc.Arbitrary<Command>[] = [
   fc
     .tuple(device, device, arbConflictingOps)
     .map(([a, b, [opA, opB]]) => timed('offline conflict', new OfflineConflict(a, opA, b, opB))),
+  arbRacePlan.map((plan) => timed(`element race ${plan.target.field}`, new ElementRace(plan))),
   device.map((d) => timed('syncNow', new SyncNow(d))),
   fc.boolean().map((online) => timed('viewer on/off', new ViewerOnline(online))),
   fc
