@@ -14,6 +14,10 @@ export interface DirectorySyncTimes {
   readonly syncMs: number;
   /** A Dexie bulkPut of the same documents into an empty table. */
   readonly bulkPutMs: number;
+  /** The same documents written twice (two tables, one transaction), as RxDB stores document and meta. */
+  readonly twiceMs: number;
+  /** The shared zod check of every document, once (the app checks each pulled document twice). */
+  readonly validateMs: number;
   readonly documents: number;
   readonly pullRequests: number;
 }

@@ -12,10 +12,13 @@ export const SyncCheckpoint = z.object({
 });
 export type SyncCheckpoint = z.infer<typeof SyncCheckpoint>;
 
+/** The most documents one pull (or stream batch) may ask for. */
+export const MAX_PULL_LIMIT = 500;
+
 export const PullQuery = z.object({
   seq: z.coerce.number().int().nonnegative().optional(),
   id: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(100),
 });
 
 const deletedFlag = { _deleted: z.boolean() };
