@@ -35,6 +35,7 @@ export class Session {
   private refreshing: Promise<SessionStatus | 'offline'> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private endedHere = false;
 
   constructor(
     readonly userId: string,
@@ -62,6 +63,7 @@ export class Session {
     this.accessExpiresAt = Date.parse(tokens.accessTokenExpiresAt);
     this.refreshToken = tokens.refreshToken;
     this.expiredReason = undefined;
+    this.endedHere = false;
     this.status$.next('active');
     this.schedule();
     await invoke('credentials:set', { key: refreshKey(this.userId), secret: tokens.refreshToken }).catch(
@@ -111,6 +113,17 @@ export class Session {
       }
       return 'offline';
     }
+  }
+
+  /** True when this device ended the session on purpose (account deletion): nothing to sign in again for. */
+  get endedOnPurpose(): boolean {
+    return this.endedHere;
+  }
+
+  /** Marks the session over because of something done on this device, e.g. scheduling deletion. */
+  endHere(reason: string): void {
+    this.endedHere = true;
+    this.expire(reason);
   }
 
   private expire(reason: string): void {

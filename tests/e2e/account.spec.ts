@@ -45,7 +45,7 @@ test('the sign-in email changes only once the code sent to the new address is en
 
   await app.signOut();
   await app.submitCredentials(user.email, user.password);
-  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('Email or password is wrong.');
   await app.submitCredentials(newEmail, user.password);
   await app.expectSignedIn();
 });
@@ -70,9 +70,13 @@ test('deleting the account explains the grace period, and signing in restores it
   await expect(confirm.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
   await confirm.getByLabel('Password').fill(user.password);
   await confirm.getByRole('button', { name: 'Delete my account' }).click();
-  await expect(card.getByText(/Your account will be deleted on/)).toBeVisible();
-  await expect(card.getByText('Sign in before that date to restore it.')).toBeVisible();
+  // The server's grace period (30 days unless configured otherwise) is spelled out with the date.
+  await expect(card.getByText(/Your account will be deleted on .+, in 30 days/)).toBeVisible();
+  await expect(card.getByText(/signing in offers to restore it exactly as it was/)).toBeVisible();
   await waitForMail(server, user.email, 'deletion-scheduled');
+  // Every session ended on purpose: the device says it is signed out without urging a new sign-in.
+  await expect(app.syncButton).toHaveAttribute('data-phase', 'signed-out');
+  await expect(page.getByTestId('sign-in-again')).toHaveCount(0);
   await expectAccessible(page, 'account deletion scheduled');
   await screenshot(page, 'account-deletion-scheduled');
   await card.getByRole('button', { name: 'Sign out' }).click();

@@ -1,6 +1,6 @@
 // Settings › Preferences and Notifications: the theme follows the choice at once (and the system's
-// own setting under "System"); the notification matrix saves, while security alerts stay locked on
-// with the reason next to them.
+// own setting under "System") on every screen; the notification matrix saves, while security alerts
+// stay locked on with the reason next to them.
 import { SECURITY_ALERTS_REASON } from '#shared/entities/settings';
 import { chromiumMissingReason } from './support/browser.ts';
 import { createAccount } from './support/accounts.ts';
@@ -31,6 +31,11 @@ test('the theme applies live: light, dark, and the system’s choice as it chang
   await expect(page.locator('body')).not.toHaveCSS('background-color', 'rgb(255, 255, 255)');
   await expectAccessible(page, 'preferences (dark)');
   await screenshot(page, 'preferences-dark');
+  await app.go('#/profile');
+  await expect(app.form('Personal information')).toBeVisible();
+  await expectAccessible(page, 'profile (dark)');
+  await screenshot(page, 'profile-dark');
+  await app.go('#/settings/preferences');
 
   await choose('Light');
   await expect(html).toHaveAttribute('data-theme', 'light');

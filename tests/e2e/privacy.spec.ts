@@ -59,30 +59,3 @@ test('every main screen passes the accessibility check', async ({ devices, serve
     await screenshot(page, name);
   }
 });
-
-test('security alerts stay on, the theme switches live, and 800×600 still fits', async ({
-  devices,
-  server,
-}) => {
-  const user = await createAccount(server, 'Joan Clarke');
-  const { app, page } = await devices.open('joan');
-  await app.signIn(user);
-
-  // Security alerts stay on by email and in the app, and say why.
-  await app.go('#/settings/notifications');
-  await expect(page.getByLabel('Security alerts by email')).toBeDisabled();
-  await expect(page.getByText('Security alerts (new sign-ins')).toBeVisible();
-
-  await app.go('#/settings/preferences');
-  await page.getByText('Dark', { exact: true }).click();
-  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await app.go('#/profile');
-  await expectAccessible(page, 'profile (dark)');
-  await screenshot(page, 'profile-dark');
-  await app.go('#/settings/preferences');
-  await expectAccessible(page, 'preferences (dark)');
-
-  await page.setViewportSize({ width: 800, height: 600 });
-  await app.go('#/privacy');
-  await screenshot(page, 'privacy-800x600');
-});

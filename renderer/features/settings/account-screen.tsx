@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { authRoutes, EmailCode, PASSWORD_MAX_LENGTH } from '#shared/contract/auth';
 import { Email } from '#shared/entities/values';
 import { messageOf } from '../../api/call-route.ts';
-import { useManager } from '../../app/app-context.tsx';
+import { useManager, useRuntime } from '../../app/app-context.tsx';
 import { useFormatter } from '../../app/format.ts';
 import { Button } from '../../ui/button.tsx';
 import { Card } from '../../ui/card.tsx';
@@ -169,9 +169,17 @@ function EmailCard({ pendingEmail }: { readonly pendingEmail: string | null }) {
   );
 }
 
+/** Whole days from now until `due`, for "in 30 days" next to the deletion date. */
+function daysUntil(due: string): number {
+  return Math.max(0, Math.round((Date.parse(due) - Date.now()) / 86_400_000));
+}
+
 function DeleteCard() {
   const call = useCall();
   const manager = useManager();
+  const runtime = useRuntime();
+  const settings = useSettings();
+  const format = useFormatter(settings);
   const [confirming, setConfirming] = useState(false);
   const [scheduled, setScheduled] = useState<string | undefined>(undefined);
   const form = useForm<z.infer<typeof Deletion>>({
@@ -182,6 +190,10 @@ function DeleteCard() {
     try {
       const result = await call(authRoutes.requestDeletion, { body: values });
       setScheduled(result.deletionDueAt);
+      // The server has ended every session, this one too; say so here instead of "sign in again".
+      runtime.session.endHere(
+        `Your account is scheduled for deletion on ${format.date(result.deletionDueAt)}. Sign in before then to restore it.`,
+      );
     } catch (error) {
       form.setError('password', { message: messageOf(error) });
     }
@@ -200,14 +212,15 @@ function DeleteCard() {
           <Banner
             tone="warning"
             live
-            title={`Your account will be deleted on ${new Date(scheduled).toLocaleString()}`}
+            title={`Your account will be deleted on ${format.date(scheduled)}, in ${daysUntil(scheduled)} days`}
             actions={
               <Button variant="primary" size="small" onClick={() => void manager.signOut({ wipe: false })}>
                 Sign out
               </Button>
             }
           >
-            Every session has ended. Sign in before that date to restore it.
+            Every session has ended. Until then, signing in offers to restore it exactly as it was; we also
+            sent this date to your email address.
           </Banner>
         ) : confirming ? (
           <form

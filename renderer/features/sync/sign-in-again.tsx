@@ -11,7 +11,7 @@ export function SignInAgainNotice({ onSignIn }: { readonly onSignIn: () => void 
   const status = useSyncStatus();
   const runtime = useRuntime();
   // Offline there is nothing to do yet: the data stays editable and the indicator says "Signed out".
-  if (phaseOf(status) !== 'signed-out' || !status.online) return null;
+  if (phaseOf(status) !== 'signed-out' || !status.online || runtime.session.endedOnPurpose) return null;
   return (
     <div className="sign-in-again" data-testid="sign-in-again">
       <Banner
