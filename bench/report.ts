@@ -56,9 +56,18 @@ export interface Machine {
   readonly date: string;
 }
 
+/** The 1-minute load average, sampled every few seconds while the figures ran. */
+export interface LoadDuringRun {
+  readonly mean: number;
+  readonly max: number;
+  readonly samples: number;
+}
+
 export interface RunResults {
   readonly mode: 'full' | 'quick';
   readonly machine: Machine;
+  /** Absent in results written before it was recorded. */
+  readonly loadDuringRun?: LoadDuringRun;
   readonly durationMs: number;
   readonly figures: readonly FigureResult[];
   readonly failed: readonly FailedFigure[];
@@ -135,8 +144,7 @@ export function renderMarkdown(results: RunResults): string {
       'baseline; for rates: the fraction of the baseline reached). Absolute numbers move with the machine and ' +
       'its load; the ratios are what should hold elsewhere.',
     '',
-    '> This run was made on a shared 2-core machine while other work was running on it, so absolute times ' +
-      'are pessimistic and noisy. Re-run `npm run bench` on your own machine to compare.',
+    `> ${loadSentence(results)}`,
     '',
     '## Machine',
     '',
@@ -149,8 +157,17 @@ export function renderMarkdown(results: RunResults): string {
     `| OS | ${m.os} |`,
     `| Chromium | ${m.chromium ?? 'not found'} |`,
     `| PostgreSQL | ${m.postgres ?? 'not reachable'} |`,
-    `| load average at start | ${m.loadAverageAtStart.join(', ')} |`,
+    `| load average at start (1, 5, 15 min) | ${m.loadAverageAtStart.join(', ')} |`,
+    `| load average while running (1 min) | ${
+      results.loadDuringRun === undefined
+        ? 'not recorded'
+        : `mean ${show(results.loadDuringRun.mean)}, max ${show(results.loadDuringRun.max)} (${results.loadDuringRun.samples} samples)`
+    } |`,
     `| date | ${m.date} |`,
+    '',
+    '## Targets',
+    '',
+    ...targetLines(results),
     '',
     '## Results',
     '',
@@ -194,6 +211,37 @@ export function renderMarkdown(results: RunResults): string {
     if (figure.notes.length > 0) lines.push('');
   }
   return lines.join('\n');
+}
+
+/** What the load says about the absolute numbers, from what was measured. */
+function loadSentence(results: RunResults): string {
+  const cores = results.machine.cores;
+  const load = results.loadDuringRun?.mean ?? results.machine.loadAverageAtStart[0] ?? 0;
+  const busy =
+    load > cores
+      ? `The machine was busy with other work: a load average of ${show(load)} on ${cores} cores, so ` +
+        'absolute times are pessimistic and noisy, and every figure and its baseline shared the cores ' +
+        'with it.'
+      : `The load average was ${show(load)} on ${cores} cores.`;
+  return `${busy} Re-run \`npm run bench\` on your own machine to compare.`;
+}
+
+/** Every target, met or missed, with where the results say what bounds a missed one. */
+function targetLines(results: RunResults): string[] {
+  const checks = results.figures.flatMap((figure) =>
+    figure.metrics.flatMap((metric) => metric.checks.map((check) => ({ figure, metric, check }))),
+  );
+  const met = checks.filter(({ check }) => check.met).length;
+  return [
+    `${met} of ${checks.length} targets met${results.failed.length > 0 ? `; ${results.failed.length} figure(s) failed to run` : ''}. ` +
+      'For each missed one, the notes under its figure below say what bounds it, from numbers measured ' +
+      'in this run.',
+    '',
+    ...checks.map(
+      ({ figure, metric, check }) =>
+        `- ${check.met ? '✅ met' : '❌ missed'}: ${figure.title}, ${metric.name}: ${check.text}`,
+    ),
+  ];
 }
 
 export async function writeResults(

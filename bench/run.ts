@@ -4,6 +4,7 @@
 //   npm run bench                       all figures, full sizes (several minutes)
 //   npm run bench -- --quick            all figures, small sizes (about a minute)
 //   npm run bench -- --only fan-out,export
+//   npm run bench -- --rerender          RESULTS.md again from bench/results.json
 // A quick run runs two figures at a time (its numbers only prove the code runs); a full run one at
 // a time, so no figure measures another's load.
 import { spawn } from 'node:child_process';
@@ -13,7 +14,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PG_ADMIN_URL, postgresVersion } from './postgres.ts';
 import { buildBenchPage } from './browser-driver.ts';
-import { machineInfo, writeResults, type FailedFigure, type FigureResult } from './report.ts';
+import {
+  machineInfo,
+  writeResults,
+  type FailedFigure,
+  type FigureResult,
+  type RunResults,
+} from './report.ts';
 import { REPO_ROOT } from './server.ts';
 
 interface Figure {
@@ -67,6 +74,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     out: { type: 'string' },
     jobs: { type: 'string' },
+    rerender: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -143,6 +151,21 @@ function runChild(
   });
 }
 
+// `--rerender`: RESULTS.md written again from results.json (after a change to the report's layout).
+if (values.rerender) {
+  const saved = JSON.parse(await readFile(path.join(outDir, 'results.json'), 'utf8')) as RunResults;
+  const written = await writeResults(outDir, saved);
+  console.log(`rewrote ${written.markdown} from results.json`);
+  process.exit(0);
+}
+
+// The machine's load while the figures run: only ratios hold under load, and the results say how much.
+const loadSamples: number[] = [];
+const loadSampler = setInterval(() => {
+  loadSamples.push(os.loadavg()[0] ?? 0);
+}, 5_000);
+loadSampler.unref();
+
 const started = performance.now();
 const postgres = await postgresVersion();
 const machine = machineInfo(postgres);
@@ -201,9 +224,19 @@ try {
 }
 
 const durationMs = Math.round(performance.now() - started);
+clearInterval(loadSampler);
 const written = await writeResults(outDir, {
   mode: quick ? 'quick' : 'full',
   machine,
+  ...(loadSamples.length > 0
+    ? {
+        loadDuringRun: {
+          mean: loadSamples.reduce((sum, load) => sum + load, 0) / loadSamples.length,
+          max: Math.max(...loadSamples),
+          samples: loadSamples.length,
+        },
+      }
+    : {}),
   durationMs,
   figures: results,
   failed,

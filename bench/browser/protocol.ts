@@ -7,6 +7,8 @@ export interface LocalEditTimes {
   readonly dexie: number[];
   /** Dexie alone doing what RxDB's Dexie storage does per write: read the stored document, then put. */
   readonly dexieReadThenPut: number[];
+  /** Accord's own work in an edit, alone: applyLocalEdit and the zod check of the stored document. */
+  readonly own: number[];
 }
 
 export interface DirectorySyncTimes {
