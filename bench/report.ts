@@ -216,14 +216,20 @@ export function renderMarkdown(results: RunResults): string {
 /** What the load says about the absolute numbers, from what was measured. */
 function loadSentence(results: RunResults): string {
   const cores = results.machine.cores;
-  const load = results.loadDuringRun?.mean ?? results.machine.loadAverageAtStart[0] ?? 0;
-  const busy =
-    load > cores
-      ? `The machine was busy with other work: a load average of ${show(load)} on ${cores} cores, so ` +
-        'absolute times are pessimistic and noisy, and every figure and its baseline shared the cores ' +
-        'with it.'
-      : `The load average was ${show(load)} on ${cores} cores.`;
-  return `${busy} Re-run \`npm run bench\` on your own machine to compare.`;
+  const during = results.loadDuringRun;
+  const load = during?.mean ?? results.machine.loadAverageAtStart[0] ?? 0;
+  const measured =
+    during === undefined
+      ? `The load average was ${show(load)} on ${cores} cores when the run started.`
+      : `The load average while the run went on was ${show(during.mean)} on average (at most ` +
+        `${show(during.max)}) on ${cores} cores; the benchmark itself (a figure and the server it ` +
+        'measures) accounts for up to about 2 of it.';
+  const verdict =
+    load > cores + 1
+      ? ' Other work shared the machine, so absolute times are pessimistic and noisy; the ratios, each ' +
+        'measured beside its baseline, hold better.'
+      : '';
+  return `${measured}${verdict} Re-run \`npm run bench\` on your own machine to compare.`;
 }
 
 /** Every target, met or missed, with where the results say what bounds a missed one. */
