@@ -20,7 +20,7 @@ import {
 import type { RefusedFields } from './conflict-handler.ts';
 import type { DeviceClock } from './device-clock.ts';
 import { replicateCollection, type CollectionReplication, type PushOutcome } from './replicate.ts';
-import { countPending } from './pending.ts';
+import { countPending, laterMasterState } from './pending.ts';
 
 export type OwnCollection = 'profiles' | 'settings';
 
@@ -200,7 +200,7 @@ export class SyncEngine {
     const state = this.masters[name];
     for (const doc of docs) {
       const { _deleted: _d, _meta: _m, _rev: _r, _attachments: _a, ...data } = doc;
-      state.docs[String(doc.id)] = data;
+      state.docs[String(doc.id)] = laterMasterState(state.docs[String(doc.id)], data);
     }
     this.masters$.next(this.masters$.value + 1);
     void this.deps.local.update(masterStates[name], () => ({ docs: { ...state.docs } }));
