@@ -63,10 +63,19 @@ export async function openStream(
   raw.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
+    // The socket is closed with the stream (see close below): say so, so no client reuses it.
+    connection: 'close',
     'x-accel-buffering': 'no',
   });
-  const send = (json: string) => raw.write(`data: ${json}\n\n`);
+  // A read in flight can finish after the stream closed (client gone, session revoked): writing
+  // then would raise 'write after end' on the response, which nothing handles.
+  let closed = false;
+  const write = (chunk: string) => {
+    if (!closed && !raw.writableEnded && !raw.destroyed) raw.write(chunk);
+  };
+  const send = (json: string) => {
+    write(`data: ${json}\n\n`);
+  };
   send(RESYNC);
 
   let flushing: Promise<void> | undefined;
@@ -74,14 +83,14 @@ export async function openStream(
   const flush = async (): Promise<void> => {
     do {
       again = false;
-      for (;;) {
+      while (!closed) {
         const batch = await spec.read(cursor, BATCH_LIMIT);
         const next: SyncCheckpoint | null = batch.checkpoint;
-        if (next === null || (next.seq === cursor.seq && next.id === cursor.id)) break;
+        if (closed || next === null || (next.seq === cursor.seq && next.id === cursor.id)) break;
         cursor = next;
         if (batch.documents.length > 0) send(batchJson(batch.documents, next));
       }
-    } while (again);
+    } while (again && !closed);
   };
   const schedule = () => {
     if (flushing !== undefined) {
@@ -105,10 +114,12 @@ export async function openStream(
     deps
       .stillAuthorized(auth)
       .then((ok) => {
-        if (ok) raw.write(': heartbeat\n\n');
+        if (ok) write(': heartbeat\n\n');
         else close();
       })
-      .catch(() => raw.write(': heartbeat\n\n'));
+      .catch(() => {
+        write(': heartbeat\n\n');
+      });
   }, HEARTBEAT_MS);
   // Called only after `close` exists: revocations arrive on later turns of the event loop.
   const stopWatching = deps.watchRevocation?.(auth, () => {
@@ -117,6 +128,7 @@ export async function openStream(
   // A stream's socket is never reused for another request: destroy it with the stream, or an
   // aborted stream's socket lingers and holds up a graceful shutdown until it times out.
   const close = () => {
+    closed = true;
     clearInterval(heartbeat);
     stopListening();
     stopWatching?.();
