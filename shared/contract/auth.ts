@@ -51,6 +51,8 @@ export const Me = z.object({
   deletionDueAt: Timestamp.nullable(),
   /** Until when sensitive actions are allowed without entering the password again. */
   recentAuthUntil: Timestamp.nullable(),
+  /** Days a deletion waits before personal data is purged (server setting), shown before confirming. */
+  deletionGraceDays: z.number().int().positive(),
 });
 export type Me = z.infer<typeof Me>;
 

@@ -27,6 +27,7 @@ export function meOf(deps: AccountDeps, user: UserRecord, authenticatedAt: strin
     createdAt: user.createdAt,
     deletionDueAt: user.deletionDueAt,
     recentAuthUntil: recentAuthUntil(deps, authenticatedAt),
+    deletionGraceDays: deps.config.deletionGraceDays,
   };
 }
 

@@ -62,7 +62,12 @@ test('deleting the account explains the grace period, and signing in restores it
 
   await app.go('#/settings/account');
   const card = app.card('Delete account');
-  await expect(card.getByText(/Deletion waits for a grace period/)).toBeVisible();
+  // Before confirming, the server's grace period (30 days unless configured otherwise) and the date.
+  await expect(
+    card.getByText(
+      /Deletion waits for a grace period of 30 days: confirmed today, the account is deleted on /,
+    ),
+  ).toBeVisible();
   await card.getByRole('button', { name: 'Delete account…' }).click();
   const confirm = page.getByRole('form', { name: 'Confirm account deletion' });
   await confirm.getByLabel('Password').fill('not the password');

@@ -70,6 +70,10 @@ describe.each(dialects)('account deletion on %s', (dialect) => {
       });
     });
 
+    // The app shows the grace period before the user confirms.
+    const before = Me.parse((await api(server, 'GET', '/api/auth/me', { token: owner.token })).json);
+    expect(before.deletionGraceDays).toBe(30);
+
     // Deletion: sessions end and viewers get a tombstone at once.
     const requested = await api(server, 'POST', '/api/account/delete', {
       token: owner.token,
@@ -77,7 +81,7 @@ describe.each(dialects)('account deletion on %s', (dialect) => {
     });
     expect(requested.status).toBe(200);
     const { deletionDueAt } = requested.json as { deletionDueAt: string };
-    expect(Math.round((Date.parse(deletionDueAt) - now()) / DAY)).toBe(30);
+    expect(Math.round((Date.parse(deletionDueAt) - now()) / DAY)).toBe(before.deletionGraceDays);
     expect(errorOf(await api(server, 'GET', '/api/auth/me', { token: owner.token }))).toMatchObject({
       status: 401,
     });
@@ -208,6 +212,25 @@ describe.each(dialects)('account deletion on %s', (dialect) => {
       code: 'invalid_credentials',
     });
     expect((await restore({ totpCode: right })).status).toBe(200);
+  });
+});
+
+describe('the grace period setting', () => {
+  it('is what the account reports before deleting, and what the deletion date follows', async () => {
+    const server = await startTestServer({ env: { ACCOUNT_DELETION_GRACE_DAYS: '7' } });
+    try {
+      const user = await server.createUser('brief');
+      const me = Me.parse((await api(server, 'GET', '/api/auth/me', { token: user.token })).json);
+      expect(me.deletionGraceDays).toBe(7);
+      const requested = await api(server, 'POST', '/api/account/delete', {
+        token: user.token,
+        body: { password: user.password },
+      });
+      const { deletionDueAt } = requested.json as { deletionDueAt: string };
+      expect(Math.round((Date.parse(deletionDueAt) - Date.now()) / DAY)).toBe(7);
+    } finally {
+      await server.stop();
+    }
   });
 });
 

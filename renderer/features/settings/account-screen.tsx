@@ -15,7 +15,7 @@ import { Badge, Banner, Loading } from '../../ui/feedback.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { NotSyncedYet } from '../not-synced.tsx';
 import { useAccount, useSettings } from '../own-docs.ts';
-import { useCall } from '../server-data.ts';
+import { useCall, useRemote } from '../server-data.ts';
 import { DownloadDataCard } from './download-data.tsx';
 
 const passwordField = z.string().min(1, 'enter your password').max(PASSWORD_MAX_LENGTH);
@@ -182,6 +182,9 @@ function DeleteCard() {
   const format = useFormatter(settings);
   const [confirming, setConfirming] = useState(false);
   const [scheduled, setScheduled] = useState<string | undefined>(undefined);
+  // The grace period is a server setting; offline (or before it answers) the text stays general.
+  const me = useRemote(authRoutes.me, {}).state;
+  const graceDays = me.kind === 'ready' ? me.data.deletionGraceDays : undefined;
   const form = useForm<z.infer<typeof Deletion>>({
     resolver: zodResolver(Deletion),
     defaultValues: { password: '' },
@@ -205,8 +208,11 @@ function DeleteCard() {
     >
       <div className="stack">
         <p>
-          Deletion waits for a grace period. Until it ends, signing in offers to restore the account exactly
-          as it was; afterwards your personal data is purged and every device removes its copy.
+          {graceDays === undefined
+            ? 'Deletion waits for a grace period.'
+            : `Deletion waits for a grace period of ${graceDays} days: confirmed today, the account is deleted on ${format.date(Date.now() + graceDays * 86_400_000)}.`}{' '}
+          Until it ends, signing in offers to restore the account exactly as it was; afterwards your personal
+          data is purged and every device removes its copy.
         </p>
         {scheduled !== undefined ? (
           <Banner
