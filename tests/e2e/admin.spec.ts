@@ -1,13 +1,12 @@
 // The admin console: an administrator made with the command line signs in and sees the admin
 // screens (a member does not), finds a user, suspends them with a reason (they can no longer
 // sign in, and are told why), finds the action in the audit log, and exports users to a file with
-// progress. (Resuming a cut download is covered by tests/component/admin-export-rows.test.ts: the
-// app's service worker keeps page.route from cutting requests here.) Also: "download my data"
-// from this device while offline, marked as such.
+// progress, and resumes an export whose download was cut. Also: "download my data" from this
+// device while offline, marked as such.
 import { readFile } from 'node:fs/promises';
 import type { Download, Page } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
-import { AdminExportRow } from '#shared/contract/admin';
+import { AdminExportRow, adminRoutes } from '#shared/contract/admin';
 import { archiveFiles, type ArchiveFileName } from '#shared/contract/portability';
 import { chromiumMissingReason } from './support/browser.ts';
 import { createAccount } from './support/accounts.ts';
@@ -115,6 +114,57 @@ test('an administrator manages a user, reads the audit log and exports users', a
   expect(rows.find((row) => row.account.email === member.email)?.account.status).toBe('suspended');
   await expectAccessible(page, 'admin exports');
   await screenshot(page, 'admin-exports');
+});
+
+test('an export cut in the middle of a row resumes after the last whole row, each user once', async ({
+  devices,
+  server,
+}) => {
+  const admin = await createAdminWithCli(server, 'Frances Allen');
+  for (const name of ['Ada Lovelace', 'Alan Turing', 'Edsger Dijkstra', 'Barbara Liskov']) {
+    await createAccount(server, name);
+  }
+  // Without the service worker, page.route sees the app's requests and can cut the first download.
+  const { app, page } = await devices.open('admin-resume', undefined, { serviceWorkers: 'block' });
+  await useDownloads(page);
+  let cutRows = 0;
+  await page.route(`**${adminRoutes.downloadExport.path}?*`, async (route) => {
+    if (cutRows > 0) {
+      await route.fallback();
+      return;
+    }
+    const response = await route.fetch();
+    const lines = (await response.text()).split('\n').filter((line) => line !== '');
+    cutRows = Math.floor(lines.length / 2);
+    // The connection drops halfway through the next row.
+    const partial = `${lines.slice(0, cutRows).join('\n')}\n${lines[cutRows]?.slice(0, 25) ?? ''}`;
+    await route.fulfill({ response, body: partial });
+  });
+  await app.signIn(admin);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Exports' }).click();
+  await page.getByLabel('Format').selectOption('ndjson');
+  await page.getByLabel('Reason').fill('Migration dry run');
+  const downloaded = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Choose file and export' }).click();
+
+  const interrupted = page.getByRole('status').filter({ hasText: 'The export was interrupted' });
+  await expect(interrupted).toBeVisible();
+  expect(cutRows).toBeGreaterThan(0);
+  await expect(interrupted).toContainText(`${cutRows} of`);
+  await expectAccessible(page, 'admin export interrupted');
+  await interrupted.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByText(/Export complete: \d+ users saved/)).toBeVisible();
+
+  const total = Number(await page.getByRole('progressbar').getAttribute('max'));
+  const rows = (await bytesOf(await downloaded))
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => AdminExportRow.parse(JSON.parse(line)));
+  expect(total).toBeGreaterThan(cutRows);
+  expect(rows).toHaveLength(total);
+  expect(new Set(rows.map((row) => row.id)).size).toBe(total);
+  expect(rows.map((row) => row.account.email)).toContain(admin.email);
 });
 
 test('download my data from this device while offline', async ({ devices, server }) => {

@@ -17,8 +17,16 @@ export interface Device {
   setOffline(offline: boolean): Promise<void>;
 }
 
+export interface DeviceOptions {
+  /**
+   * 'block' runs the app without its service worker, so `page.route` sees (and can cut) the
+   * app's requests; a worker-controlled page's requests bypass it.
+   */
+  readonly serviceWorkers?: 'allow' | 'block';
+}
+
 export interface Devices {
-  open(name: string, viewport?: { width: number; height: number }): Promise<Device>;
+  open(name: string, viewport?: { width: number; height: number }, options?: DeviceOptions): Promise<Device>;
 }
 
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
@@ -36,13 +44,13 @@ export const test = base.extend<{ devices: Devices }, { server: E2eServer }>({
   devices: async ({ server }, use) => {
     const opened: { context: BrowserContext; dir: string }[] = [];
     await use({
-      open: async (name, viewport = { width: 1280, height: 800 }) => {
+      open: async (name, viewport = { width: 1280, height: 800 }, options = {}) => {
         const dir = await mkdtemp(path.join(os.tmpdir(), `accord-e2e-${name}-`));
         const context = await chromium.launchPersistentContext(dir, {
           executablePath: CHROMIUM_PATH,
           args: CHROMIUM_ARGS,
           viewport,
-          serviceWorkers: 'allow',
+          serviceWorkers: options.serviceWorkers ?? 'allow',
         });
         opened.push({ context, dir });
         const page = context.pages()[0] ?? (await context.newPage());
