@@ -1,7 +1,7 @@
 // Hooks for data that lives only on the server (sessions, security events, tokens): typed calls
 // with the signed-in session, loading / error / offline states, and a password prompt when the
 // server asks to confirm it before a sensitive action.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { AccordError } from '#shared/errors';
 import { authRoutes } from '#shared/contract/auth';
 import type { ResponseOf, RouteContract } from '#shared/contract/route';
@@ -24,12 +24,25 @@ export function useCall() {
 
 /** Loads `route` when mounted and whenever `reload` is called. */
 export function useRemote<R extends RouteContract>(route: R, input: RouteInput<R>) {
-  const call = useCall();
+  return useRemoteWith(useCall(), route, input);
+}
+
+type Caller = <R extends RouteContract>(route: R, input: RouteInput<R>) => Promise<ResponseOf<R>>;
+
+/**
+ * Loads `route` through `call` (the admin console passes one that prompts for re-authentication):
+ * loading / ready / failed, again when the input changes or `reload` is called. A reload keeps
+ * showing the data it replaces, so what is on screen (a success message) stays put.
+ */
+export function useRemoteWith<R extends RouteContract>(call: Caller, route: R, input: RouteInput<R>) {
   const [state, setState] = useState<Remote<ResponseOf<R>>>({ kind: 'loading' });
   const [version, setVersion] = useState(0);
   const key = JSON.stringify(input);
+  const loadedKey = useRef<string | undefined>(undefined);
   useEffect(() => {
     let cancelled = false;
+    if (loadedKey.current !== key) setState({ kind: 'loading' });
+    loadedKey.current = key;
     call(route, JSON.parse(key) as RouteInput<R>)
       .then((data) => {
         if (!cancelled) setState({ kind: 'ready', data });

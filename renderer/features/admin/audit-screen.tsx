@@ -13,6 +13,7 @@ import { Card } from '../../ui/card.tsx';
 import { Banner, EmptyState, Loading } from '../../ui/feedback.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { useSettings } from '../own-docs.ts';
+import { PageButtons, useCursorPages } from './cursor-pages.tsx';
 import { useAdminQuery } from './use-admin-query.ts';
 
 const PAGE_SIZE = 25;
@@ -54,8 +55,8 @@ function detailText(event: AdminAuditEvent): string {
 
 export function AuditScreen({ targetUserId }: { readonly targetUserId?: string | undefined }) {
   const [filter, setFilter] = useState<AuditFilterValues>({ actorId: '', targetUserId: targetUserId ?? '' });
-  const [cursors, setCursors] = useState<readonly (string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const { state, reload } = useAdminQuery(adminRoutes.audit, {
     query: {
       limit: PAGE_SIZE,
@@ -72,7 +73,7 @@ export function AuditScreen({ targetUserId }: { readonly targetUserId?: string |
   const format = useFormatter(useSettings() ?? undefined);
   const submit = form.handleSubmit((values) => {
     setFilter(values);
-    setCursors([undefined]);
+    pages.reset();
   });
   return (
     <div className="stack-lg">
@@ -143,27 +144,12 @@ export function AuditScreen({ targetUserId }: { readonly targetUserId?: string |
                 </tbody>
               </table>
             </div>
-            <nav className="row" aria-label="Pages">
-              <Button
-                size="small"
-                disabled={cursors.length === 1}
-                onClick={() => {
-                  setCursors((list) => list.slice(0, -1));
-                }}
-              >
-                Newer
-              </Button>
-              <Button
-                size="small"
-                disabled={state.data.nextCursor === null}
-                onClick={() => {
-                  const next = state.data.nextCursor;
-                  if (next !== null) setCursors((list) => [...list, next]);
-                }}
-              >
-                Older
-              </Button>
-            </nav>
+            <PageButtons
+              pages={pages}
+              nextCursor={state.data.nextCursor}
+              backLabel="Newer"
+              forwardLabel="Older"
+            />
           </div>
         )}
       </Card>

@@ -15,6 +15,7 @@ import { Banner, EmptyState, Loading } from '../../ui/feedback.tsx';
 import { SelectField, TextField } from '../../ui/field.tsx';
 import { useSettings } from '../own-docs.ts';
 import { roleLabels, statusLabels, StatusBadge } from './present.tsx';
+import { PageButtons, useCursorPages } from './cursor-pages.tsx';
 import { useAdminQuery } from './use-admin-query.ts';
 
 const PAGE_SIZE = 25;
@@ -88,20 +89,20 @@ export function UserFilterForm({
 export function UsersScreen() {
   const [filter, setFilter] = useState<UserFilter>({});
   // Cursors of the pages before the current one, so "Previous" needs no reverse query.
-  const [cursors, setCursors] = useState<readonly (string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const { state } = useAdminQuery(adminRoutes.listUsers, {
     query: { ...filter, limit: PAGE_SIZE, ...(cursor !== undefined ? { cursor } : {}) },
   });
   const format = useFormatter(useSettings() ?? undefined);
-  const first = (cursors.length - 1) * PAGE_SIZE + 1;
+  const first = pages.pagesBefore * PAGE_SIZE + 1;
   return (
     <div className="stack-lg">
       <Card>
         <UserFilterForm
           onApply={(next) => {
             setFilter(next);
-            setCursors([undefined]);
+            pages.reset();
           }}
         />
       </Card>
@@ -149,27 +150,12 @@ export function UsersScreen() {
                 </tbody>
               </table>
             </div>
-            <nav className="row" aria-label="Pages">
-              <Button
-                size="small"
-                disabled={cursors.length === 1}
-                onClick={() => {
-                  setCursors((list) => list.slice(0, -1));
-                }}
-              >
-                Previous page
-              </Button>
-              <Button
-                size="small"
-                disabled={state.data.nextCursor === null}
-                onClick={() => {
-                  const next = state.data.nextCursor;
-                  if (next !== null) setCursors((list) => [...list, next]);
-                }}
-              >
-                Next page
-              </Button>
-            </nav>
+            <PageButtons
+              pages={pages}
+              nextCursor={state.data.nextCursor}
+              backLabel="Previous page"
+              forwardLabel="Next page"
+            />
           </div>
         )}
       </Card>

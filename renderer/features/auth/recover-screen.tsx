@@ -10,6 +10,7 @@ import { callRoute, messageOf } from '../../api/call-route.ts';
 import { navigate } from '../../app/routes.ts';
 import { Button } from '../../ui/button.tsx';
 import { Banner } from '../../ui/feedback.tsx';
+import { FormError } from '../../ui/form-card.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { Segmented } from '../../ui/segmented.tsx';
 import { AuthLayout } from './auth-layout.tsx';
@@ -96,11 +97,7 @@ function ResetWithEmailCode() {
   if (sentTo === undefined) {
     return (
       <form className="stack" noValidate onSubmit={(event) => void sendCode(event)}>
-        {request.formState.errors.root?.message !== undefined ? (
-          <Banner tone="danger" live>
-            {request.formState.errors.root.message}
-          </Banner>
-        ) : null}
+        <FormError message={request.formState.errors.root?.message} />
         <TextField
           label="Email"
           type="email"
@@ -120,11 +117,7 @@ function ResetWithEmailCode() {
         If {sentTo} has an account, a code is on its way. Signing in with the new password ends every other
         session.
       </Banner>
-      {reset.formState.errors.root?.message !== undefined ? (
-        <Banner tone="danger" live>
-          {reset.formState.errors.root.message}
-        </Banner>
-      ) : null}
+      <FormError message={reset.formState.errors.root?.message} />
       <TextField
         label="Code from the email"
         inputMode="numeric"

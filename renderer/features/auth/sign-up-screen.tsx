@@ -10,7 +10,7 @@ import { profileFields } from '#shared/entities/profile';
 import { callRoute, messageOf } from '../../api/call-route.ts';
 import { navigate } from '../../app/routes.ts';
 import { Button } from '../../ui/button.tsx';
-import { Banner } from '../../ui/feedback.tsx';
+import { FormError } from '../../ui/form-card.tsx';
 import { Checkbox, TextField } from '../../ui/field.tsx';
 import { AuthLayout } from './auth-layout.tsx';
 import { useAnonymousClient } from './auth-client.ts';
@@ -62,11 +62,7 @@ export function SignUpScreen() {
       }
     >
       <form className="stack" noValidate onSubmit={(event) => void submit(event)}>
-        {errors.root?.message !== undefined ? (
-          <Banner tone="danger" live>
-            {errors.root.message}
-          </Banner>
-        ) : null}
+        <FormError message={errors.root?.message} />
         <TextField
           label="Email"
           type="email"

@@ -12,6 +12,7 @@ import { useFormatter } from '../../app/format.ts';
 import { Button } from '../../ui/button.tsx';
 import { Card } from '../../ui/card.tsx';
 import { Badge, Banner, Loading } from '../../ui/feedback.tsx';
+import { FormError } from '../../ui/form-card.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { NotSyncedYet } from '../not-synced.tsx';
 import { useAccount, useSettings } from '../own-docs.ts';
@@ -137,11 +138,7 @@ function EmailCard({ pendingEmail }: { readonly pendingEmail: string | null }) {
           onSubmit={(event) => void submitChange(event)}
           aria-label="Request an email change"
         >
-          {change.formState.errors.root?.message !== undefined ? (
-            <Banner tone="danger" live>
-              {change.formState.errors.root.message}
-            </Banner>
-          ) : null}
+          <FormError message={change.formState.errors.root?.message} />
           <div className="grid-2">
             <TextField
               label="New email"

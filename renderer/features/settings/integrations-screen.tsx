@@ -12,6 +12,7 @@ import { Button } from '../../ui/button.tsx';
 import { Card } from '../../ui/card.tsx';
 import { Badge, Banner, EmptyState, Loading } from '../../ui/feedback.tsx';
 import { Checkbox, TextField } from '../../ui/field.tsx';
+import { FormCard } from '../../ui/form-card.tsx';
 import { useSettings } from '../own-docs.ts';
 import { useCall, useRemote } from '../server-data.ts';
 import { WebhooksSection } from './webhooks/webhooks-section.tsx';
@@ -86,47 +87,33 @@ export function IntegrationsScreen() {
           </code>
         </Banner>
       ) : null}
-      <form noValidate onSubmit={(event) => void submit(event)} aria-label="New access token">
-        <Card
-          title="New personal access token"
-          description="For scripts and other apps that read your data. Tokens only read; they cannot change anything."
-          footer={
-            <Button type="submit" variant="primary" busy={isSubmitting}>
-              Create token
-            </Button>
-          }
-        >
-          <div className="stack">
-            {errors.root?.message !== undefined ? (
-              <Banner tone="danger" live>
-                {errors.root.message}
-              </Banner>
-            ) : null}
-            <TextField
-              label="Name"
-              hint="So you recognise it later, e.g. “Backup script”."
-              error={errors.name?.message}
-              {...form.register('name')}
-            />
-            <fieldset className="fieldset">
-              <legend className="ui-field__label">Permissions</legend>
-              <div className="stack-sm">
-                {tokenScopes.map((scope) => (
-                  <Checkbox
-                    key={scope}
-                    label={scopeLabels[scope]}
-                    value={scope}
-                    {...form.register('scopes')}
-                  />
-                ))}
-              </div>
-              {errors.scopes?.message !== undefined ? (
-                <p className="text-danger">{errors.scopes.message}</p>
-              ) : null}
-            </fieldset>
+      <FormCard
+        label="New access token"
+        title="New personal access token"
+        description="For scripts and other apps that read your data. Tokens only read; they cannot change anything."
+        submitLabel="Create token"
+        busy={isSubmitting}
+        error={errors.root?.message}
+        onSubmit={submit}
+      >
+        <TextField
+          label="Name"
+          hint="So you recognise it later, e.g. “Backup script”."
+          error={errors.name?.message}
+          {...form.register('name')}
+        />
+        <fieldset className="fieldset">
+          <legend className="ui-field__label">Permissions</legend>
+          <div className="stack-sm">
+            {tokenScopes.map((scope) => (
+              <Checkbox key={scope} label={scopeLabels[scope]} value={scope} {...form.register('scopes')} />
+            ))}
           </div>
-        </Card>
-      </form>
+          {errors.scopes?.message !== undefined ? (
+            <p className="text-danger">{errors.scopes.message}</p>
+          ) : null}
+        </fieldset>
+      </FormCard>
       <Card
         title="Your tokens"
         description={offline ? 'Offline: showing the list last synced to this device.' : undefined}

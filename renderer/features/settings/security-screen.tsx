@@ -13,6 +13,7 @@ import { Button } from '../../ui/button.tsx';
 import { Card } from '../../ui/card.tsx';
 import { Badge, Banner, Loading } from '../../ui/feedback.tsx';
 import { Checkbox, TextField } from '../../ui/field.tsx';
+import { FormCard } from '../../ui/form-card.tsx';
 import { PasswordMeter, usePasswordStrength } from '../auth/password-strength.tsx';
 import { useAccount, useSettings } from '../own-docs.ts';
 import { useCall, useRemote } from '../server-data.ts';
@@ -89,50 +90,41 @@ function PasswordCard({ email }: { readonly email: string }) {
     }
   });
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} aria-label="Change password">
-      <Card
-        title="Password"
-        footer={
-          <Button type="submit" variant="primary" busy={isSubmitting}>
-            Change password
-          </Button>
-        }
-      >
-        <div className="stack">
-          {errors.root?.message !== undefined ? (
-            <Banner tone="danger" live>
-              {errors.root.message}
-            </Banner>
-          ) : null}
-          {done ? (
-            <Banner tone="success" live>
-              Password changed.
-            </Banner>
-          ) : null}
-          <input type="text" autoComplete="username" value={email} readOnly hidden />
-          <div className="grid-2">
-            <TextField
-              label="Current password"
-              type="password"
-              autoComplete="current-password"
-              error={errors.currentPassword?.message}
-              {...form.register('currentPassword')}
-            />
-            <div className="stack-sm">
-              <TextField
-                label="New password"
-                type="password"
-                autoComplete="new-password"
-                error={errors.newPassword?.message}
-                {...form.register('newPassword')}
-              />
-              <PasswordMeter strength={strength} id="new-password-strength" />
-            </div>
-          </div>
-          <Checkbox label="Sign out everywhere else" {...form.register('endOtherSessions')} />
+    <FormCard
+      label="Change password"
+      title="Password"
+      submitLabel="Change password"
+      busy={isSubmitting}
+      error={errors.root?.message}
+      onSubmit={submit}
+    >
+      {done ? (
+        <Banner tone="success" live>
+          Password changed.
+        </Banner>
+      ) : null}
+      <input type="text" autoComplete="username" value={email} readOnly hidden />
+      <div className="grid-2">
+        <TextField
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          error={errors.currentPassword?.message}
+          {...form.register('currentPassword')}
+        />
+        <div className="stack-sm">
+          <TextField
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            error={errors.newPassword?.message}
+            {...form.register('newPassword')}
+          />
+          <PasswordMeter strength={strength} id="new-password-strength" />
         </div>
-      </Card>
-    </form>
+      </div>
+      <Checkbox label="Sign out everywhere else" {...form.register('endOtherSessions')} />
+    </FormCard>
   );
 }
 

@@ -4,7 +4,7 @@ import { useForm } from 'react-hook-form';
 import { webhookRoutes, type WebhookEndpoint } from '#shared/contract/webhooks';
 import { messageOf } from '../../../api/call-route.ts';
 import { Button } from '../../../ui/button.tsx';
-import { Banner } from '../../../ui/feedback.tsx';
+import { FormError } from '../../../ui/form-card.tsx';
 import { useCall } from '../../server-data.ts';
 import {
   fieldOfFailure,
@@ -51,11 +51,7 @@ export function EditWebhookForm({
       onSubmit={(event) => void submit(event)}
       aria-label={`Change webhook ${endpoint.url}`}
     >
-      {errors.root?.message !== undefined ? (
-        <Banner tone="danger" live>
-          {errors.root.message}
-        </Banner>
-      ) : null}
+      <FormError message={errors.root?.message} />
       <WebhookFields register={form.register} errors={errors} />
       <div className="row">
         <Button type="submit" size="small" variant="primary" busy={isSubmitting}>

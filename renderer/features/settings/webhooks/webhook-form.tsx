@@ -4,9 +4,7 @@ import { useForm, type UseFormRegister } from 'react-hook-form';
 import type { ResponseOf } from '#shared/contract/route';
 import { webhookRoutes } from '#shared/contract/webhooks';
 import { messageOf } from '../../../api/call-route.ts';
-import { Button } from '../../../ui/button.tsx';
-import { Card } from '../../../ui/card.tsx';
-import { Banner } from '../../../ui/feedback.tsx';
+import { FormCard } from '../../../ui/form-card.tsx';
 import { useCall } from '../../server-data.ts';
 import {
   fieldOfFailure,
@@ -43,27 +41,18 @@ export function NewWebhookForm({
   });
 
   return (
-    <form noValidate onSubmit={(event) => void submit(event)} aria-label="New webhook">
-      <Card
-        title="New webhook"
-        description="Accord sends a signed POST request to your address when the events you choose happen."
-        footer={
-          <Button type="submit" variant="primary" busy={isSubmitting}>
-            Create webhook
-          </Button>
-        }
-      >
-        <div className="stack">
-          {errors.root?.message !== undefined ? (
-            <Banner tone="danger" live>
-              {errors.root.message}
-            </Banner>
-          ) : null}
-          <WebhookFields register={form.register} errors={errors} />
-          {isAdmin ? <ScopeChoice register={form.register} /> : null}
-        </div>
-      </Card>
-    </form>
+    <FormCard
+      label="New webhook"
+      title="New webhook"
+      description="Accord sends a signed POST request to your address when the events you choose happen."
+      submitLabel="Create webhook"
+      busy={isSubmitting}
+      error={errors.root?.message}
+      onSubmit={submit}
+    >
+      <WebhookFields register={form.register} errors={errors} />
+      {isAdmin ? <ScopeChoice register={form.register} /> : null}
+    </FormCard>
   );
 }
 
