@@ -68,8 +68,18 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
 }
 
+/** Writes waiting for the webhook fan-out (migration 0005). */
+export interface WriteJournalTable {
+  seq: number | string;
+  collection: string;
+  doc_id: string;
+  before: string | null;
+  after: string;
+}
+
 export interface IntegrationTables {
   contact_verifications: ContactVerificationsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  write_journal: WriteJournalTable;
 }

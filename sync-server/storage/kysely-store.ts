@@ -90,7 +90,7 @@ import {
   selectUserSecrets,
   selectUsersDueForPurge,
 } from './user-queries.ts';
-import { KyselyWebhookStore } from './webhook-queries.ts';
+import { journalWrite, KyselyWebhookStore } from './webhook-queries.ts';
 import type { WebhookStore } from './webhook-records.ts';
 
 /** What differs between SQLite and PostgreSQL, and nothing else. */
@@ -270,6 +270,7 @@ export class KyselyStore implements SyncStore {
         .onConflict((conflict) => conflict.columns(['collection', 'id']).doUpdateSet(values))
         .execute();
       events.push({ collection, ownerId: write.ownerId, seq });
+      await journalWrite(trx, seq, { collection, id, before: current, after: write });
       if (projectedCollections.has(collection)) {
         touched.add(write.ownerId);
         if (current !== undefined) touched.add(current.ownerId);

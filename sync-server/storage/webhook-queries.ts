@@ -5,14 +5,17 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import { DeliveredEventType, DeliveryStatus, WebhookEvent, WebhookScope } from '#shared/contract/webhooks';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './integration-schema.ts';
-import { toStoredTimestamp } from './rows.ts';
+import type { DocumentWrite } from './observed-store.ts';
+import { toSeq, toStoredDoc, toStoredTimestamp, type DocumentRow } from './rows.ts';
 import type { Database } from './schema.ts';
+import type { StoredDoc } from './store.ts';
 import type { QueryDialect } from './contact-queries.ts';
 import type {
   AttemptOutcome,
   ClaimedDelivery,
   DeliveryFilter,
   EndpointChange,
+  JournaledWrite,
   NewDelivery,
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
@@ -59,6 +62,45 @@ function toDelivery(row: WebhookDeliveriesTable): WebhookDeliveryRecord {
 }
 
 const finished = ['succeeded', 'failed', 'cancelled'] as const;
+
+/** A stored document as a documents row (data as JSON text), the form `toStoredDoc` reads. */
+function rowOf(doc: StoredDoc): DocumentRow {
+  return {
+    collection: doc.collection,
+    id: doc.id,
+    owner_id: doc.ownerId,
+    seq: doc.seq,
+    deleted: doc.deleted,
+    data: JSON.stringify(doc.data),
+  };
+}
+
+/**
+ * Runs inside a document write's transaction: journals the write when an active endpoint may hear
+ * about its owner (their own, or any `all` endpoint), so its event survives a crash right after the
+ * commit. One indexed read per write when nobody listens.
+ */
+export async function journalWrite(trx: Kysely<Database>, seq: number, write: DocumentWrite): Promise<void> {
+  const listening = await trx
+    .selectFrom('webhook_endpoints')
+    .select('id')
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('owner_id', '=', write.after.ownerId), eb('scope', '=', 'all')]))
+    .limit(1)
+    .executeTakeFirst();
+  if (listening === undefined) return;
+  const after: StoredDoc = { ...write.after, collection: write.collection, id: write.id, seq };
+  await trx
+    .insertInto('write_journal')
+    .values({
+      seq,
+      collection: write.collection,
+      doc_id: write.id,
+      before: write.before === undefined ? null : JSON.stringify(rowOf(write.before)),
+      after: JSON.stringify(rowOf(after)),
+    })
+    .execute();
+}
 
 export class KyselyWebhookStore implements WebhookStore {
   constructor(
@@ -164,6 +206,31 @@ export class KyselyWebhookStore implements WebhookStore {
           last_error: null,
         })),
       )
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .execute();
+  }
+
+  async journaledWrites(limit: number): Promise<JournaledWrite[]> {
+    const rows = await this.db.selectFrom('write_journal').selectAll().orderBy('seq').limit(limit).execute();
+    return rows.map((row) => {
+      const after = toStoredDoc(JSON.parse(row.after) as DocumentRow);
+      return {
+        seq: toSeq(row.seq),
+        write: {
+          collection: after.collection,
+          id: after.id,
+          before: row.before === null ? undefined : toStoredDoc(JSON.parse(row.before) as DocumentRow),
+          after: { data: after.data, deleted: after.deleted, ownerId: after.ownerId },
+        },
+      };
+    });
+  }
+
+  async forgetJournaled(seqs: readonly number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    await this.db
+      .deleteFrom('write_journal')
+      .where('seq', 'in', [...seqs])
       .execute();
   }
 

@@ -7,6 +7,7 @@ import type {
   WebhookEndpoint,
   WebhookEvent,
 } from '#shared/contract/webhooks';
+import type { DocumentWrite } from './observed-store.ts';
 
 export interface WebhookEndpointRecord extends WebhookEndpoint {
   readonly ownerId: string;
@@ -57,6 +58,12 @@ export interface DeliveryFilter {
   readonly limit: number;
 }
 
+/** A committed document write waiting for the webhook fan-out. */
+export interface JournaledWrite {
+  readonly seq: number;
+  readonly write: DocumentWrite;
+}
+
 export interface WebhookStore {
   createEndpoint(endpoint: WebhookEndpointRecord): Promise<void>;
   listEndpoints(ownerId: string): Promise<WebhookEndpointRecord[]>;
@@ -65,7 +72,12 @@ export interface WebhookStore {
   deleteEndpoint(id: string): Promise<boolean>;
   /** Active endpoints that receive events about `subjectId`: its own, and every `all` endpoint. */
   endpointsFor(subjectId: string): Promise<WebhookEndpointRecord[]>;
+  /** Queues deliveries; one whose id is queued already is skipped (a journal entry fanned out twice). */
   enqueue(deliveries: readonly NewDelivery[]): Promise<void>;
+  /** Journaled writes the fan-out has not handled yet, oldest first (see migration 0005). */
+  journaledWrites(limit: number): Promise<JournaledWrite[]>;
+  /** Removes journal entries the fan-out has handled. */
+  forgetJournaled(seqs: readonly number[]): Promise<void>;
   /** Claims up to `limit` due deliveries for `worker` until `leaseUntil`, counting an attempt each. */
   claimDue(worker: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedDelivery[]>;
   /** Records an attempt's end; false when the claim was lost (the lease lapsed and another took it). */

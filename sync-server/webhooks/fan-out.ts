@@ -1,8 +1,16 @@
-// Turns a committed document write into queued deliveries: one per event and subscribed endpoint,
-// each payload built for that endpoint's owner and frozen, so every retry sends the same bytes.
+// Turns a journaled document write into queued deliveries: one per event and subscribed endpoint,
+// each payload built for that endpoint's owner and frozen, so every retry sends the same bytes. The
+// ids come from the journal entry, so fanning one entry out twice (a crash before it was removed)
+// queues each delivery once.
+import { createHash } from 'node:crypto';
 import type { DeliveredEventType } from '#shared/contract/webhooks';
-import type { DocumentWrite } from '../storage/observed-store.ts';
-import type { NewDelivery, SyncStore, UserRecord, WebhookEndpointRecord } from '../storage/store.ts';
+import type {
+  JournaledWrite,
+  NewDelivery,
+  SyncStore,
+  UserRecord,
+  WebhookEndpointRecord,
+} from '../storage/store.ts';
 import { choicesOf, eventsOf, type EventDraft, type Reader } from './events.ts';
 import { newDeliveryId } from './signature.ts';
 
@@ -14,8 +22,8 @@ export interface FanOutDeps {
   readonly onError: (error: unknown) => void;
 }
 
-/** Queues the deliveries `write` raises; returns how many. */
-export async function fanOut(deps: FanOutDeps, write: DocumentWrite): Promise<number> {
+/** Queues the deliveries a journaled write raises; returns how many. */
+export async function fanOut(deps: FanOutDeps, { seq, write }: JournaledWrite): Promise<number> {
   const drafts = eventsOf(write);
   const first = drafts[0];
   if (first === undefined) return 0;
@@ -37,7 +45,9 @@ export async function fanOut(deps: FanOutDeps, write: DocumentWrite): Promise<nu
       const reader = readerOf(endpoint, draft, await ownerOf(endpoint.ownerId));
       if (reader === undefined) continue;
       const data = draft.data(reader, choices);
-      if (data !== undefined) deliveries.push(newDelivery(deps, endpoint, draft.type, subjectId, data));
+      if (data === undefined) continue;
+      const id = journaledDeliveryId(seq, endpoint.id, draft.type);
+      deliveries.push(newDelivery(deps, endpoint, draft.type, subjectId, data, id));
     }
   }
   // One insert per endpoint: an endpoint deleted meanwhile fails alone.
@@ -79,17 +89,26 @@ function readerOf(
     : undefined;
 }
 
+/** The `webhook-id` of one event of a journal entry for one endpoint: the same every time. */
+function journaledDeliveryId(seq: number, endpointId: string, type: DeliveredEventType): string {
+  const digest = createHash('sha256')
+    .update(`${String(seq)}\n${endpointId}\n${type}`)
+    .digest('base64url');
+  return `msg_${digest.slice(0, 22)}`;
+}
+
 export function newDelivery(
   deps: Pick<FanOutDeps, 'now' | 'retryForMs'>,
   endpoint: WebhookEndpointRecord,
   type: DeliveredEventType,
   subjectId: string,
   data: Record<string, unknown>,
+  id: string = newDeliveryId(),
 ): NewDelivery {
   const now = deps.now();
   const createdAt = new Date(now).toISOString();
   return {
-    id: newDeliveryId(),
+    id,
     endpointId: endpoint.id,
     eventType: type,
     subjectId,

@@ -1,6 +1,7 @@
-// Webhooks, wired into the server: every committed document write is turned into queued deliveries
-// (after the commit, in the background), the worker runs while the server listens, and the API
-// routes are registered. Shutdown stops the worker after the attempts in flight are recorded.
+// Webhooks, wired into the server: document writes journaled in their own transaction are turned
+// into queued deliveries (in the background, after each commit and once at start for entries a
+// crash left behind), the worker runs while the server listens, and the API routes are registered.
+// Shutdown stops the worker after the attempts in flight are recorded.
 import type { FastifyInstance } from 'fastify';
 import type { AccountDeps } from '../accounts/context.ts';
 import type { RouteRegistry } from '../http/routes.ts';
@@ -11,6 +12,9 @@ import { fanOut } from './fan-out.ts';
 import { endpointDisabledMail } from './notify.ts';
 import { registerWebhookRoutes } from './routes.ts';
 import { DeliveryWorker } from './worker.ts';
+
+/** Journal entries fanned out per read. */
+const JOURNAL_BATCH = 100;
 
 export function registerWebhooks(
   app: FastifyInstance,
@@ -40,12 +44,35 @@ export function registerWebhooks(
   const onError = (error: unknown) => {
     log.error({ err: error }, 'queueing webhook deliveries failed');
   };
-  const stopListening = writes.listen((write) => {
+  const fanOutDeps = { store, now, retryForMs: settings.retryForMs, onError };
+  // One drain at a time; a write committed during a drain asks for another pass.
+  let draining = false;
+  let again = false;
+  const drainJournal = () => {
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = true;
     accounts.tasks.run('webhooks:fan-out', async () => {
-      const queued = await fanOut({ store, now, retryForMs: settings.retryForMs, onError }, write);
-      if (queued > 0) worker.kick();
+      try {
+        do {
+          again = false;
+          for (;;) {
+            const entries = await store.webhooks.journaledWrites(JOURNAL_BATCH);
+            if (entries.length === 0) break;
+            let queued = 0;
+            for (const entry of entries) queued += await fanOut(fanOutDeps, entry);
+            await store.webhooks.forgetJournaled(entries.map((entry) => entry.seq));
+            if (queued > 0) worker.kick();
+          }
+        } while (again);
+      } finally {
+        draining = false;
+      }
     });
-  });
+  };
+  const stopListening = writes.listen(drainJournal);
   registerWebhookRoutes(registry, {
     store,
     clock,
@@ -58,6 +85,7 @@ export function registerWebhooks(
   });
   app.addHook('onReady', (done) => {
     worker.start();
+    drainJournal();
     done();
   });
   app.addHook('onClose', async () => {
