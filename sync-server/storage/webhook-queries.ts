@@ -75,17 +75,22 @@ function rowOf(doc: StoredDoc): DocumentRow {
   };
 }
 
+/** Active endpoints that receive events about `subjectId`: its own, and every `all` endpoint. */
+function listeningEndpoints(db: Kysely<Database>, subjectId: string) {
+  return db
+    .selectFrom('webhook_endpoints')
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('owner_id', '=', subjectId), eb('scope', '=', 'all')]));
+}
+
 /**
  * Runs inside a document write's transaction: journals the write when an active endpoint may hear
  * about its owner (their own, or any `all` endpoint), so its event survives a crash right after the
  * commit. One indexed read per write when nobody listens.
  */
 export async function journalWrite(trx: Kysely<Database>, seq: number, write: DocumentWrite): Promise<void> {
-  const listening = await trx
-    .selectFrom('webhook_endpoints')
+  const listening = await listeningEndpoints(trx, write.after.ownerId)
     .select('id')
-    .where('status', '=', 'active')
-    .where((eb) => eb.or([eb('owner_id', '=', write.after.ownerId), eb('scope', '=', 'all')]))
     .limit(1)
     .executeTakeFirst();
   if (listening === undefined) return;
@@ -173,13 +178,7 @@ export class KyselyWebhookStore implements WebhookStore {
   }
 
   async endpointsFor(subjectId: string): Promise<WebhookEndpointRecord[]> {
-    const rows = await this.db
-      .selectFrom('webhook_endpoints')
-      .selectAll()
-      .where('status', '=', 'active')
-      .where((eb) => eb.or([eb('owner_id', '=', subjectId), eb('scope', '=', 'all')]))
-      .orderBy('id')
-      .execute();
+    const rows = await listeningEndpoints(this.db, subjectId).selectAll().orderBy('id').execute();
     return rows.map(toEndpoint);
   }
 

@@ -166,9 +166,11 @@ function EmailCard({ pendingEmail }: { readonly pendingEmail: string | null }) {
   );
 }
 
+const DAY_MS = 86_400_000;
+
 /** Whole days from now until `due`, for "in 30 days" next to the deletion date. */
 function daysUntil(due: string): number {
-  return Math.max(0, Math.round((Date.parse(due) - Date.now()) / 86_400_000));
+  return Math.max(0, Math.round((Date.parse(due) - Date.now()) / DAY_MS));
 }
 
 function DeleteCard() {
@@ -207,7 +209,7 @@ function DeleteCard() {
         <p>
           {graceDays === undefined
             ? 'Deletion waits for a grace period.'
-            : `Deletion waits for a grace period of ${graceDays} days: confirmed today, the account is deleted on ${format.date(Date.now() + graceDays * 86_400_000)}.`}{' '}
+            : `Deletion waits for a grace period of ${graceDays} days: confirmed today, the account is deleted on ${format.date(Date.now() + graceDays * DAY_MS)}.`}{' '}
           Until it ends, signing in offers to restore the account exactly as it was; afterwards your personal
           data is purged and every device removes its copy.
         </p>
